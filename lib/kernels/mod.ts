@@ -1,10 +1,79 @@
 /**
- * The project's own tfjs kernels and gradients (filled in by lib/kernels/*).
+ * The project's own tfjs kernels and gradients.
+ *
+ * - every backend: a Conv2D gradient that supports dilation (tfjs refuses it),
+ *   also for tfjs-layers' fused convolutions;
+ * - wasm: Conv2DBackpropFilter (missing there; SIMD), a fast
+ *   Conv2DBackpropInput (a flipped forward convolution), and Sum/Mean over
+ *   leading axes (SIMD column sums, no transpose), Identity and same-dtype
+ *   Cast without copies, and fused BatchNorm training kernels (used by
+ *   batchNormTrain() in batch_norm_train.ts) and the 2x2 max-pool gradient
+ *   (maxPool2x2Grad() in max_pool_grad.ts), SplitV and Concat as block
+ *   copies.
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
+// Registers the wasm backend's kernels first, so that ours replace them.
+import "@tensorflow/tfjs-backend-wasm";
+import {
+  markDilationAwareFilterGrad,
+  registerConv2dGradient,
+} from "./conv2d_gradient.ts";
+import { enableDilatedFusedConv2dGradient } from "./fused_conv2d_dilation.ts";
+import { conv2dBackpropFilterConfig } from "./wasm/conv2d_backprop_filter.ts";
+import { conv2dBackpropInputConfig } from "./wasm/conv2d_backprop_input.ts";
+import { reduceLeadingConfigs } from "./wasm/reduce_leading.ts";
+import { aliasConfigs } from "./wasm/alias.ts";
+import { batchNormTrainConfigs } from "./wasm/batch_norm_train.ts";
+import { maxPoolGradConfig } from "./wasm/max_pool_grad.ts";
+import { splitConcatConfigs } from "./wasm/split_concat.ts";
 
-/** Registers the project's own kernels for a backend; returns their names. */
-export function registerOwnKernels(_backendName: string): string[] {
-  return [];
+/** Registers (replacing any previous) one kernel config. */
+function replaceKernel(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName)) {
+    tf.unregisterKernel(config.kernelName, config.backendName);
+  }
+  tf.registerKernel(config);
+}
+
+const done = new Set<string>();
+
+/**
+ * Registers the project's own kernels and gradients for a backend; call it
+ * before `tf.setBackend(backendName)` (setup functions run at backend
+ * initialisation). Returns the names of what it registered. Idempotent.
+ *
+ * @see issue 2 item 7, issue 3 item 2, issue 5
+ */
+export function registerOwnKernels(backendName: string): string[] {
+  const names = [
+    "Conv2D gradient (dilation)",
+    "fused Conv2D gradient (dilation)",
+  ];
+  registerConv2dGradient();
+  enableDilatedFusedConv2dGradient();
+  if (backendName === "wasm") {
+    if (!done.has(backendName)) {
+      replaceKernel(conv2dBackpropFilterConfig);
+      replaceKernel(conv2dBackpropInputConfig());
+      for (const config of reduceLeadingConfigs()) replaceKernel(config);
+      for (const config of aliasConfigs()) replaceKernel(config);
+      for (const config of batchNormTrainConfigs) replaceKernel(config);
+      replaceKernel(maxPoolGradConfig);
+      for (const config of splitConcatConfigs()) replaceKernel(config);
+      markDilationAwareFilterGrad("wasm");
+    }
+    names.push(
+      "Conv2DBackpropFilter (wasm)",
+      "Conv2DBackpropInput (wasm)",
+      "Sum, Mean over leading axes (wasm)",
+      "Identity, Cast without copies (wasm)",
+      "BatchNorm training forward and backward, fused (wasm)",
+      "2x2 max-pool gradient, fused (wasm)",
+      "SplitV, Concat as block copies (wasm)",
+    );
+  }
+  done.add(backendName);
+  return names;
 }

@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""PyTorch reference for `deno task bench`: the handout's CNN and UNet
+(CSC413 PA2, float32, BatchNorm, Adam, per-pixel cross-entropy) trained and
+run forward on random 32x32 grey images.
+
+Prints one JSON object per line on stdout:
+  {"kind": "meta", "torch": "1.13.0", "threads": 2, ...}
+  {"kind": "train"|"infer", "model": "cnn"|"unet", "imgPerS": ..., "medianMs": ..., "steps": ...}
+
+Usage: /usr/bin/python3 bench/reference_torch.py [--threads N] [--steps 20]
+       [--warmup 3] [--batch-size 100] [--size 32] [--nf 32] [--nc 24]
+       [--kernel 3] [--models cnn,unet]
+"""
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn as nn
+except ImportError as e:  # the caller turns this into install advice
+    print(json.dumps({"kind": "error", "error": f"PyTorch missing: {e}"}))
+    sys.exit(3)
+
+
+def block(cin, cout, k, resample):
+    """conv -> (max-pool 2 | upsample x2 | nothing) -> BatchNorm -> ReLU, as the handout."""
+    layers = [nn.Conv2d(cin, cout, kernel_size=k, padding=k // 2)]
+    if resample == "pool":
+        layers.append(nn.MaxPool2d(2))
+    elif resample == "upsample":
+        layers.append(nn.Upsample(scale_factor=2))
+    layers += [nn.BatchNorm2d(cout), nn.ReLU()]
+    return nn.Sequential(*layers)
+
+
+class CNN(nn.Module):
+    """The handout's PoolUpsampleNet."""
+
+    def __init__(self, k, nf, nc, cin=1):
+        super().__init__()
+        self.downconv1 = block(cin, nf, k, "pool")
+        self.downconv2 = block(nf, 2 * nf, k, "pool")
+        self.rfconv = block(2 * nf, 2 * nf, k, "none")
+        self.upconv1 = block(2 * nf, nf, k, "upsample")
+        self.upconv2 = block(nf, nc, k, "upsample")
+        self.finalconv = nn.Conv2d(nc, nc, kernel_size=k, padding=k // 2)
+
+    def forward(self, x):
+        x = self.downconv1(x)
+        x = self.downconv2(x)
+        x = self.rfconv(x)
+        x = self.upconv1(x)
+        x = self.upconv2(x)
+        return self.finalconv(x)
+
+
+class UNet(nn.Module):
+    """The handout's UNet: three concatenations on the channel axis."""
+
+    def __init__(self, k, nf, nc, cin=1):
+        super().__init__()
+        self.downconv1 = block(cin, nf, k, "pool")
+        self.downconv2 = block(nf, 2 * nf, k, "pool")
+        self.rfconv = block(2 * nf, 2 * nf, k, "none")
+        self.upconv1 = block(4 * nf, nf, k, "upsample")
+        self.upconv2 = block(2 * nf, nc, k, "upsample")
+        self.finalconv = nn.Conv2d(nc + cin, nc, kernel_size=k, padding=k // 2)
+
+    def forward(self, x):
+        out1 = self.downconv1(x)
+        out2 = self.downconv2(out1)
+        out3 = self.rfconv(out2)
+        out4 = self.upconv1(torch.cat((out3, out2), dim=1))
+        out5 = self.upconv2(torch.cat((out4, out1), dim=1))
+        return self.finalconv(torch.cat((out5, x), dim=1))
+
+
+def timed(fn, warmup, steps):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return sum(times), sorted(times)[len(times) // 2]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--batch-size", type=int, default=100)
+    p.add_argument("--size", type=int, default=32)
+    p.add_argument("--nf", type=int, default=32)
+    p.add_argument("--nc", type=int, default=24)
+    p.add_argument("--kernel", type=int, default=3)
+    p.add_argument("--models", default="cnn,unet")
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    print(json.dumps({
+        "kind": "meta",
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "threads": torch.get_num_threads(),
+        "mkldnn": torch.backends.mkldnn.is_available(),
+    }), flush=True)
+
+    b, s = a.batch_size, a.size
+    xs = torch.rand(b, 1, s, s, dtype=torch.float32)
+    ys = torch.randint(0, a.nc, (b, s, s), dtype=torch.int64)
+    for name in a.models.split(","):
+        net = (CNN if name == "cnn" else UNet)(a.kernel, a.nf, a.nc).float()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        loss_fn = nn.CrossEntropyLoss()
+
+        def train_step():
+            opt.zero_grad()
+            loss = loss_fn(net(xs), ys)
+            loss.backward()
+            opt.step()
+            return loss.item()  # read back, as the tfjs side does
+
+        net.train()
+        total, median = timed(train_step, a.warmup, a.steps)
+        print(json.dumps({
+            "kind": "train", "model": name, "steps": a.steps,
+            "imgPerS": a.steps * b / total, "medianMs": median * 1000,
+        }), flush=True)
+
+        net.eval()
+
+        def infer_step():
+            with torch.no_grad():
+                return net(xs)[0, 0, 0, 0].item()
+
+        total, median = timed(infer_step, a.warmup, a.steps)
+        print(json.dumps({
+            "kind": "infer", "model": name, "steps": a.steps,
+            "imgPerS": a.steps * b / total, "medianMs": median * 1000,
+        }), flush=True)
+
+
+if __name__ == "__main__":
+    main()

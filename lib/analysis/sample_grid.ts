@@ -1,0 +1,49 @@
+/**
+ * Rows of validation images for lib/io/images.ts `imageGrid`: the grey
+ * input, each model's colourization, the palette ground truth, the original.
+ *
+ * @see notebooks/01_colourization.ipynb
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { paletteToRgb } from "../data/palette.ts";
+import type { ImageSet, Palette } from "../data/types.ts";
+import type { GridRow } from "../io/images.ts";
+import { predictLabels } from "../train/evaluate.ts";
+import type { TrainData } from "../train/types.ts";
+
+/**
+ * The first `count` validation images (default 10) as grid rows: "grey
+ * input", one row per model (its arg-max palette colours), "palette truth"
+ * and "original".
+ * @see notebooks/04_skip_connections.ipynb
+ */
+export async function colourizedRows(opts: {
+  val: ImageSet;
+  td: TrainData;
+  palette: Palette;
+  models: { label: string; model: tf.LayersModel }[];
+  count?: number;
+}): Promise<GridRow[]> {
+  const { td, palette } = opts;
+  const count = Math.min(opts.count ?? 10, opts.val.count);
+  const pixels = td.height * td.width;
+  const size = { count, height: td.height, width: td.width };
+  const grey = td.valX.subarray(0, count * pixels);
+  const rows: GridRow[] = [{ label: "grey input", images: { ...size, images: grey, channels: 1 } }];
+  for (const { label, model } of opts.models) {
+    const labels = await predictLabels(model, grey, size);
+    rows.push({ label, images: { ...size, images: paletteToRgb(labels, palette), channels: 3 } });
+  }
+  rows.push(
+    {
+      label: "palette truth",
+      images: { ...size, images: paletteToRgb(td.valY.subarray(0, count * pixels), palette), channels: 3 },
+    },
+    {
+      label: "original",
+      images: { ...size, images: opts.val.images.subarray(0, count * pixels * 3), channels: 3 },
+    },
+  );
+  return rows;
+}

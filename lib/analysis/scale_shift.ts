@@ -1,0 +1,283 @@
+/**
+ * Part A.4: what does pre-processing every input pixel with y = a*x + b do
+ * to the network's outputs? Measured with BatchNorm in training mode (batch
+ * statistics) and in inference mode (running statistics), over a grid of a
+ * (including a < 0) and b, with a per-pixel map of where the outputs change.
+ *
+ * Why to expect what (handout CNN, BatchNorm in training mode): the first conv
+ * gives conv(a*x + b) = a*conv(x) + b*(sum of the taps that fall inside the
+ * image) + (1 - a)*bias. Away from the border every pixel sees all taps, so
+ * per channel this is a*z + const; max-pooling commutes with that for a > 0,
+ * and BatchNorm with batch statistics removes any per-channel scale and shift:
+ * everything after bn1 is unchanged. For a < 0 max-pooling turns into
+ * min-pooling and the outputs change. Zero padding breaks the per-channel
+ * constant at the border when b != 0 (border pixels see fewer taps). With
+ * running statistics (inference mode) nothing normalises the change away.
+ *
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { paletteToRgb } from "../data/palette.ts";
+import type { Palette } from "../data/types.ts";
+import type { GridRow } from "../io/images.ts";
+import { type BnMode, forward, type GreyShape, greyTensor } from "./predict.ts";
+
+/** One (a, b, mode) cell of the sweep. */
+export interface ScaleShiftRow {
+  a: number;
+  b: number;
+  mode: BnMode;
+  /** mean |logits(a*x+b) - logits(x)| / mean |logits(x)|, same BN mode. */
+  relativeChange: number;
+  /** Largest |logit change| anywhere. */
+  maxChange: number;
+  /** Share of pixels whose arg-max colour is unchanged. */
+  agreement: number;
+  /** Pixel accuracy against the palette labels (NaN for an inner layer). */
+  accuracy: number;
+}
+
+/** Per-pixel mean |logit change| (over images and colours), [height * width]. */
+export type ChangeMap = Float32Array;
+
+interface Compared {
+  row: ScaleShiftRow;
+  map: ChangeMap;
+}
+
+function compare(
+  model: tf.LayersModel,
+  xs: tf.Tensor4D,
+  base: tf.Tensor4D,
+  labels: ArrayLike<number>,
+  cell: { a: number; b: number; mode: BnMode },
+  layer?: string,
+): Compared {
+  const ys = tf.tidy(() =>
+    forward(model, tf.add(tf.mul(xs, cell.a), cell.b), cell.mode, { layer })
+  );
+  const [h, w] = [ys.shape[1], ys.shape[2]];
+  const [stats, map, pred] = tf.tidy(() => {
+    const diff = tf.abs(tf.sub(ys, base));
+    return [
+      tf.stack([tf.mean(diff), tf.mean(tf.abs(base)), tf.max(diff)]),
+      tf.mean(diff, [0, 3]).reshape([h * w]),
+      tf.argMax(ys, -1).reshape([-1]),
+    ];
+  });
+  const baseArg = tf.tidy(() => tf.argMax(base, -1).reshape([-1]));
+  const [meanDiff, meanBase, maxDiff] = stats.dataSync();
+  const p = pred.dataSync(), q = baseArg.dataSync();
+  let same = 0, hit = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === q[i]) same++;
+    if (p[i] === labels[i]) hit++;
+  }
+  const out = {
+    row: {
+      ...cell,
+      relativeChange: meanDiff / meanBase,
+      maxChange: maxDiff,
+      agreement: same / p.length,
+      accuracy: layer === undefined ? hit / p.length : NaN,
+    },
+    map: map.dataSync() as Float32Array,
+  };
+  tf.dispose([ys, stats, map, pred, baseArg]);
+  return out;
+}
+
+/** Options of {@link scaleShiftSweep}. */
+export interface SweepOptions extends GreyShape {
+  /** Values of a (default -2, -1, -0.5, 0.5, 1, 2, 4). */
+  scales?: number[];
+  /** Values of b (default -0.5, 0, 0.5, 1). */
+  shifts?: number[];
+  /** BatchNorm modes (default both). */
+  modes?: BnMode[];
+  /** Compare this layer's output instead of the logits (e.g. "relu1"). */
+  layer?: string;
+}
+
+/**
+ * Feeds `a*x + b` for every (a, b, mode) and compares the logits with those
+ * for x in the same BatchNorm mode. All images go through as one batch (so
+ * training-mode statistics are over the same images every time).
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ */
+export function scaleShiftSweep(
+  model: tf.LayersModel,
+  grey: Float32Array,
+  labels: ArrayLike<number>,
+  opts: SweepOptions,
+): ScaleShiftRow[] {
+  const scales = opts.scales ?? [-2, -1, -0.5, 0.5, 1, 2, 4];
+  const shifts = opts.shifts ?? [-0.5, 0, 0.5, 1];
+  const modes = opts.modes ?? ["training", "inference"];
+  const xs = greyTensor(grey, opts);
+  const rows: ScaleShiftRow[] = [];
+  for (const mode of modes) {
+    const base = forward(model, xs, mode, opts);
+    for (const a of scales) {
+      for (const b of shifts) {
+        rows.push(compare(model, xs, base, labels, { a, b, mode }, opts.layer).row);
+      }
+    }
+    base.dispose();
+  }
+  xs.dispose();
+  return rows;
+}
+
+/**
+ * Where the outputs change: per pixel, the mean |change| of the logits (or of
+ * `layer`'s output) for one (a, b, mode), over all images and channels. The
+ * map has that layer's height and width.
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ */
+export function changeMap(
+  model: tf.LayersModel,
+  grey: Float32Array,
+  opts: GreyShape & { a: number; b: number; mode: BnMode; layer?: string },
+): ChangeMap {
+  const xs = greyTensor(grey, opts);
+  const base = forward(model, xs, opts.mode, opts);
+  const cell = { a: opts.a, b: opts.b, mode: opts.mode };
+  const { map } = compare(model, xs, base, new Uint8Array(0), cell, opts.layer);
+  tf.dispose([xs, base]);
+  return map;
+}
+
+/**
+ * A change map averaged over rings by distance to the nearest image edge:
+ * entry d is the mean over pixels d pixels in from the border (0 = the
+ * outermost ring).
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ */
+export function ringProfile(map: ChangeMap, shape: GreyShape): Float64Array {
+  const { height: h, width: w } = shape;
+  const rings = Math.ceil(Math.min(h, w) / 2);
+  const sum = new Float64Array(rings), count = new Float64Array(rings);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const d = Math.min(y, x, h - 1 - y, w - 1 - x);
+      sum[d] += map[y * w + x];
+      count[d]++;
+    }
+  }
+  return sum.map((s, d) => s / count[d]);
+}
+
+/**
+ * One field of a sweep as a matrix for lib/plots.ts `heatmap`: rows = a
+ * (top to bottom as given), columns = b.
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ */
+export function sweepMatrix(
+  rows: ScaleShiftRow[],
+  mode: BnMode,
+  field: "relativeChange" | "agreement" | "accuracy" | "maxChange",
+): { matrix: number[][]; yLabels: string[]; xLabels: string[] } {
+  const own = rows.filter((r) => r.mode === mode);
+  const scales = [...new Set(own.map((r) => r.a))];
+  const shifts = [...new Set(own.map((r) => r.b))];
+  return {
+    matrix: scales.map((a) =>
+      shifts.map((b) => own.find((r) => r.a === a && r.b === b)?.[field] ?? NaN)
+    ),
+    yLabels: scales.map((a) => `a = ${a}`),
+    xLabels: shifts.map((b) => `b = ${b}`),
+  };
+}
+
+/** A change map as rows for lib/plots.ts `heatmap` ([height][width]). */
+export function mapRows(map: ChangeMap, shape: GreyShape): number[][] {
+  return Array.from(
+    { length: shape.height },
+    (_, y) => Array.from(map.subarray(y * shape.width, (y + 1) * shape.width)),
+  );
+}
+
+/**
+ * The first `count` validation images of a data set as one analysis batch.
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ */
+export function analysisBatch(
+  td: { valX: Float32Array; valY: Uint8Array; height: number; width: number },
+  count: number,
+): GreyShape & { grey: Float32Array; labels: Uint8Array; count: number } {
+  const per = td.height * td.width;
+  const n = Math.min(count, td.valY.length / per);
+  return {
+    grey: td.valX.subarray(0, n * per),
+    labels: td.valY.subarray(0, n * per),
+    count: n,
+    height: td.height,
+    width: td.width,
+  };
+}
+
+/** The sweep's cell at (a, b, mode), if measured. */
+export function sweepCell(
+  rows: ScaleShiftRow[],
+  a: number,
+  b: number,
+  mode: BnMode,
+): ScaleShiftRow | undefined {
+  return rows.find((r) => r.a === a && r.b === b && r.mode === mode);
+}
+
+/**
+ * The measured answer to A.4 in one line: relative logit change for the
+ * telling cells of the CNN sweep, and the UNet beside it.
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ */
+export function scaleShiftAnswer(cnn: ScaleShiftRow[], unet: ScaleShiftRow[]): string {
+  const f = (r: ScaleShiftRow | undefined) =>
+    r ? `${r.relativeChange.toPrecision(2)} (${(100 * r.agreement).toFixed(0)}% same colour)` : "n/a";
+  return [
+    `CNN, BatchNorm on batch statistics: a=2,b=0 ${f(sweepCell(cnn, 2, 0, "training"))}`,
+    `a=-1,b=0 ${f(sweepCell(cnn, -1, 0, "training"))}`,
+    `a=1,b=0.5 ${f(sweepCell(cnn, 1, 0.5, "training"))}`,
+    `running statistics: a=2,b=0 ${f(sweepCell(cnn, 2, 0, "inference"))}`,
+    `UNet, batch statistics: a=2,b=0 ${f(sweepCell(unet, 2, 0, "training"))}`,
+  ].join("; ") + " (relative change of the logits)";
+}
+
+/**
+ * Grid rows of the model's colourization of the first `count` images
+ * (default 8) under each (a, b, mode), for lib/io/images.ts `imageGrid`.
+ * Training-mode BatchNorm uses the statistics of the whole batch given.
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ */
+export function transformedRows(
+  model: tf.LayersModel,
+  batch: GreyShape & { grey: Float32Array },
+  palette: Palette,
+  cells: { a: number; b: number; mode: BnMode }[],
+  count = 8,
+): GridRow[] {
+  const per = batch.height * batch.width;
+  const n = Math.min(count, batch.grey.length / per);
+  const xs = greyTensor(batch.grey, batch);
+  const rows = cells.map((c) => {
+    const labels = tf.tidy(() =>
+      tf.argMax(forward(model, tf.add(tf.mul(xs, c.a), c.b) as tf.Tensor4D, c.mode), -1)
+    );
+    const data = (labels.dataSync() as Int32Array).subarray(0, n * per);
+    labels.dispose();
+    return {
+      label: `a=${c.a}, b=${c.b}, ${c.mode === "training" ? "batch stats" : "running stats"}`,
+      images: {
+        images: paletteToRgb(Uint8Array.from(data), palette),
+        count: n,
+        height: batch.height,
+        width: batch.width,
+        channels: 3,
+      },
+    };
+  });
+  xs.dispose();
+  return rows;
+}

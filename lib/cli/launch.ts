@@ -1,0 +1,75 @@
+/**
+ * Entry point of `deno task train`: checks the command line, works out the
+ * narrowest permissions the trainer needs for it (lib/cli/permissions.ts), and
+ * runs lib/cli/train.ts in a child `deno run` with exactly those flags.
+ *
+ * The launcher itself may only read the project, read COLOURLAB_* variables
+ * and run the deno binary that runs it.
+ *
+ * @module
+ */
+import { permissionFlags, trainPermissions } from "./permissions.ts";
+import { parseTrainArgs, USAGE, UsageError } from "./train_args.ts";
+
+/** The project root: two folders above this file. */
+export const PROJECT_ROOT = new URL("../..", import.meta.url).pathname.replace(
+  /\/$/,
+  "",
+);
+
+/** Deno's npm cache folder, from `deno info --json` (undefined if it cannot tell). */
+export async function npmCacheDir(
+  deno = Deno.execPath(),
+): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command(deno, {
+      args: ["info", "--json"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    if (!out.success) return undefined;
+    return JSON.parse(new TextDecoder().decode(out.stdout)).npmCache as
+      | string
+      | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The full `deno run` argument list that starts `script` (default the
+ * trainer) with the permissions `argv` needs.
+ *
+ * @see issue 2, item 8
+ */
+export async function trainerCommand(
+  argv: string[],
+  opts: { script?: string; env?: (name: string) => string | undefined } = {},
+): Promise<string[]> {
+  const args = parseTrainArgs(argv);
+  const perms = trainPermissions(args, {
+    projectRoot: PROJECT_ROOT,
+    npmCache: await npmCacheDir(),
+    env: opts.env ?? ((name) => Deno.env.get(name)),
+  });
+  const script = opts.script ?? `${PROJECT_ROOT}/lib/cli/train.ts`;
+  return ["run", ...permissionFlags(perms), script, ...argv];
+}
+
+if (import.meta.main) {
+  let command: string[];
+  try {
+    command = await trainerCommand(Deno.args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(e.message ? `error: ${e.message}\n\n${USAGE}` : USAGE);
+    Deno.exit(e.message ? 2 : 0);
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: command,
+    cwd: PROJECT_ROOT,
+  }).spawn();
+  // Ctrl-C reaches the child too (same process group); wait for its exit.
+  const status = await child.status;
+  Deno.exit(status.code);
+}

@@ -1,0 +1,52 @@
+/**
+ * Writes notebooks/01..05 from their readable sources in
+ * lib/experiments/notebooks/ (no outputs, no execution counts).
+ *
+ *   deno run --allow-read --allow-write lib/experiments/build_notebooks.ts          # write .ipynb
+ *   deno run --allow-read --allow-write lib/experiments/build_notebooks.ts --check  # fail if stale
+ *   deno run ... build_notebooks.ts --scripts DIR   # code cells as DIR/NN_topic.ts, for `deno run`
+ *
+ * @see notebooks/01_colourization.ipynb
+ * @module
+ */
+import { type NotebookSource, toIpynb, toScript } from "./notebooks/cells.ts";
+import { notebook as nb01 } from "./notebooks/nb01_colourization.ts";
+import { notebook as nb02 } from "./notebooks/nb02_architecture_accounting.ts";
+import { notebook as nb03 } from "./notebooks/nb03_batchnorm_scale_shift.ts";
+import { notebook as nb04 } from "./notebooks/nb04_skip_connections.ts";
+import { notebook as nb05 } from "./notebooks/nb05_batch_size.ts";
+
+/** The notebooks of Parts A and B, in order. */
+export const NOTEBOOKS: NotebookSource[] = [nb01, nb02, nb03, nb04, nb05];
+
+async function main(args: string[]): Promise<number> {
+  const root = new URL("../../", import.meta.url);
+  const scriptsAt = args.indexOf("--scripts");
+  if (scriptsAt >= 0) {
+    const dir = args[scriptsAt + 1];
+    await Deno.mkdir(dir, { recursive: true });
+    const mod = new URL("lib/mod.ts", root).href;
+    for (const nb of NOTEBOOKS) {
+      await Deno.writeTextFile(`${dir}/${nb.file.replace(".ipynb", ".ts")}`, toScript(nb, mod));
+    }
+    return 0;
+  }
+  const check = args.includes("--check");
+  let stale = 0;
+  for (const nb of NOTEBOOKS) {
+    const path = new URL(`notebooks/${nb.file}`, root);
+    const text = toIpynb(nb);
+    const old = await Deno.readTextFile(path).catch(() => "");
+    if (old === text) continue;
+    if (check) {
+      console.error(`${nb.file} is not what lib/experiments/notebooks/ makes: run build_notebooks.ts`);
+      stale++;
+    } else {
+      await Deno.writeTextFile(path, text);
+      console.log(`wrote notebooks/${nb.file}`);
+    }
+  }
+  return stale ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

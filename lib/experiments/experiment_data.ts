@@ -1,0 +1,76 @@
+/**
+ * The data every notebook starts from: the category's images, its palette,
+ * and the grey inputs and palette labels the trainer consumes.
+ *
+ * @see notebooks/01_colourization.ipynb
+ * @module
+ */
+import { DEFAULTS } from "../config.ts";
+import { greyImages, limitImageSet } from "../data/batches.ts";
+import { loadCategoryData } from "../data/cifar.ts";
+import { loadOrComputePalette, nearestColourLabels } from "../data/palette.ts";
+import type { CategoryData, Palette } from "../data/types.ts";
+import type { TrainData } from "../train/types.ts";
+import { type ExperimentSettings, projectDataDir } from "./settings.ts";
+
+/** A category's images and the palette computed over all its training pixels. */
+export interface ExperimentData {
+  data: CategoryData;
+  palette: Palette;
+}
+
+/**
+ * Loads the data the settings name (falling back to the synthetic set when
+ * offline with nothing cached: the source then says so) and its palette
+ * (NC 24, seed 0, cached in `cacheDir/palettes/`); `cacheDir` defaults to
+ * the project's data/ folder, also when run from notebooks/.
+ * @see notebooks/01_colourization.ipynb
+ */
+export async function loadExperimentData(
+  settings: Pick<ExperimentSettings, "data" | "seed">,
+  opts: { cacheDir?: string; numColours?: number } = {},
+): Promise<ExperimentData> {
+  const cacheDir = opts.cacheDir ?? projectDataDir();
+  const data = await loadCategoryData({
+    data: settings.data,
+    cacheDir,
+    syntheticFallback: true,
+  });
+  const palette = await loadOrComputePalette(data, {
+    numColours: opts.numColours ?? DEFAULTS.numColours,
+    seed: settings.seed,
+    cacheDir,
+  });
+  return { data, palette };
+}
+
+const prepared = new WeakMap<ExperimentData, Map<string, TrainData>>();
+
+/**
+ * Grey inputs and palette labels of the first `limitTrain` training and
+ * `limitVal` validation images (computed once per data and limits).
+ * @see notebooks/01_colourization.ipynb
+ */
+export function trainData(
+  exp: ExperimentData,
+  limits: { limitTrain?: number; limitVal?: number } = {},
+): TrainData {
+  const key = `${limits.limitTrain}/${limits.limitVal}`;
+  let byLimits = prepared.get(exp);
+  if (!byLimits) prepared.set(exp, byLimits = new Map());
+  const hit = byLimits.get(key);
+  if (hit) return hit;
+  const train = limitImageSet(exp.data.train, limits.limitTrain);
+  const val = limitImageSet(exp.data.val, limits.limitVal);
+  const result: TrainData = {
+    trainX: greyImages(train),
+    trainY: nearestColourLabels(train.images, exp.palette),
+    valX: greyImages(val),
+    valY: nearestColourLabels(val.images, exp.palette),
+    height: train.height,
+    width: train.width,
+    numColours: exp.palette.numColours,
+  };
+  byLimits.set(key, result);
+  return result;
+}

@@ -1,0 +1,346 @@
+/**
+ * Train once, then read from the cache: every trained model and its history
+ * live in `data/runs/<runId>/`, keyed by the run's configuration, the data's
+ * sha256, the palette, and the source code that produced them. Re-running a
+ * notebook is fast; re-training happens when any of those change, or when
+ * asked (`retrain: true`).
+ *
+ * Folder layout: `checkpoint.bin` (lib/train/checkpoint.ts: weights with
+ * BatchNorm statistics, Adam state, history, config; written by the trainer
+ * after every epoch, so an interrupted run resumes), `history.json`,
+ * `config.json` and `run.json` (written when the run completes).
+ *
+ * @see notebooks/04_skip_connections.ipynb
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { createHash } from "node:crypto";
+import { DEFAULTS } from "../config.ts";
+import type { Palette } from "../data/types.ts";
+import { buildCnn } from "../models/cnn.ts";
+import { writeFileAtomic } from "../io/file_handler.ts";
+import { buildUNet } from "../models/unet.ts";
+import { CHECKPOINT_FILE, readCheckpoint, setModelWeights } from "../train/checkpoint.ts";
+import { trainModel, type TrainOptions } from "../train/fit.ts";
+import type { EpochRecord } from "../train/types.ts";
+import { type ExperimentData, trainData } from "./experiment_data.ts";
+import { projectDataDir } from "./settings.ts";
+
+/** The models an experiment can train. */
+export type ModelKind = "cnn" | "unet" | "unet_no_input_skip";
+
+/** One training run's configuration (all that decides its result). */
+export interface ExperimentSpec {
+  model: ModelKind;
+  learningRate: number;
+  batchSize: number;
+  numEpochs: number;
+  seed: number;
+  /** NF (default 32). */
+  numFilters?: number;
+  /** K (default 3). */
+  kernelSize?: number;
+  /** First N training images (default all). */
+  limitTrain?: number;
+  /** First N validation images (default all). */
+  limitVal?: number;
+}
+
+/** What {@link trainOrLoad} returns. */
+export interface RunResult {
+  runId: string;
+  /** The run's folder. */
+  dir: string;
+  spec: ExperimentSpec;
+  model: tf.LayersModel;
+  history: EpochRecord[];
+  /** True when read from the cache, false when trained now. */
+  cached: boolean;
+  /** Seconds this call took (training, or loading). */
+  seconds: number;
+  /** Seconds the training took when it was done (now or earlier). */
+  trainSeconds: number;
+}
+
+/** Options of {@link trainOrLoad}. */
+export interface TrainOrLoadOptions extends ExperimentData {
+  /** Folder of all runs (default the project's data/runs). */
+  cacheDir?: string;
+  /** Train again even when a complete run is cached. */
+  retrain?: boolean;
+  onBatchEnd?: TrainOptions["onBatchEnd"];
+  onEpochEnd?: TrainOptions["onEpochEnd"];
+}
+
+/** Folders whose source decides a run's result (relative to this file). */
+const CODE_DIRS = ["../models/", "../train/", "../data/"];
+const CODE_FILES = ["../random.ts", "./experiment_data.ts", "./run_cache.ts"];
+
+let codeHashMemo: Promise<string> | undefined;
+
+/**
+ * sha256 of the source files of lib/models, lib/train, lib/data (and the
+ * seeded random numbers and this cache), in name order.
+ * @see notebooks/04_skip_connections.ipynb
+ */
+export function codeHash(): Promise<string> {
+  codeHashMemo ??= (async () => {
+    const files: URL[] = CODE_FILES.map((f) => new URL(f, import.meta.url));
+    for (const dir of CODE_DIRS) {
+      const url = new URL(dir, import.meta.url);
+      for await (const e of Deno.readDir(url)) {
+        if (e.isFile && e.name.endsWith(".ts")) files.push(new URL(e.name, url));
+      }
+    }
+    files.sort((a, b) => a.href.localeCompare(b.href));
+    const hash = createHash("sha256");
+    for (const f of files) {
+      hash.update(f.href.slice(f.href.lastIndexOf("/lib/")) + "\0");
+      hash.update(await Deno.readFile(f));
+    }
+    return hash.digest("hex");
+  })();
+  return codeHashMemo;
+}
+
+/** The spec with every default filled in (what the key hashes). */
+export function resolveSpec(spec: ExperimentSpec): Required<Omit<ExperimentSpec, "limitTrain" | "limitVal">> & {
+  limitTrain: number | null;
+  limitVal: number | null;
+} {
+  return {
+    model: spec.model,
+    learningRate: spec.learningRate,
+    batchSize: spec.batchSize,
+    numEpochs: spec.numEpochs,
+    seed: spec.seed,
+    numFilters: spec.numFilters ?? DEFAULTS.numFilters,
+    kernelSize: spec.kernelSize ?? DEFAULTS.kernelSize,
+    limitTrain: spec.limitTrain ?? null,
+    limitVal: spec.limitVal ?? null,
+  };
+}
+
+/**
+ * The run's id: readable settings plus 8 hex digits of the key, e.g.
+ * "unet_bs100_lr0.001_e25_seed0_1a2b3c4d".
+ * @see notebooks/04_skip_connections.ipynb
+ */
+export async function runId(
+  spec: ExperimentSpec,
+  exp: ExperimentData,
+): Promise<string> {
+  const s = resolveSpec(spec);
+  const key = JSON.stringify({
+    spec: s,
+    data: exp.data.source.sha256,
+    category: exp.data.category,
+    palette: paletteKey(exp.palette),
+    code: await codeHash(),
+  });
+  const hash = createHash("sha256").update(key).digest("hex").slice(0, 8);
+  const extras = [
+    s.numFilters !== DEFAULTS.numFilters ? `nf${s.numFilters}` : "",
+    s.kernelSize !== DEFAULTS.kernelSize ? `k${s.kernelSize}` : "",
+    s.limitTrain !== null ? `n${s.limitTrain}` : "",
+    s.limitVal !== null ? `v${s.limitVal}` : "",
+  ].filter(Boolean);
+  return [
+    s.model,
+    `bs${s.batchSize}`,
+    `lr${s.learningRate}`,
+    `e${s.numEpochs}`,
+    `seed${s.seed}`,
+    ...extras,
+    hash,
+  ].join("_");
+}
+
+function paletteKey(p: Palette): number[] {
+  return Array.from(p.colours, (v) => Math.round(v * 1e6) / 1e6);
+}
+
+/**
+ * A fresh, untrained model of the spec's kind for the data's image size.
+ * @see notebooks/04_skip_connections.ipynb
+ */
+export function buildModel(
+  spec: ExperimentSpec,
+  size: { height: number; width: number; numColours: number },
+): tf.LayersModel {
+  const opts = {
+    numFilters: spec.numFilters ?? DEFAULTS.numFilters,
+    numColours: size.numColours,
+    kernelSize: spec.kernelSize ?? DEFAULTS.kernelSize,
+    height: size.height,
+    width: size.width,
+    seed: spec.seed,
+  };
+  if (spec.model === "cnn") return buildCnn(opts);
+  return buildUNet({ ...opts, skipInput: spec.model === "unet" });
+}
+
+interface RunRecord {
+  runId: string;
+  spec: ExperimentSpec;
+  trainSeconds: number;
+  finished: string;
+  codeHash: string;
+  data: string;
+  palette: string;
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) return undefined;
+    throw e;
+  }
+}
+
+function runDir(id: string, cacheDir?: string): string {
+  return `${cacheDir ?? `${projectDataDir()}/runs`}/${id}`;
+}
+
+async function completeRun(
+  spec: ExperimentSpec,
+  dir: string,
+): Promise<{ record?: RunRecord; history?: EpochRecord[] }> {
+  const record = await readJson<RunRecord>(`${dir}/run.json`);
+  const history = await readJson<EpochRecord[]>(`${dir}/history.json`);
+  return record && history?.length === spec.numEpochs ? { record, history } : {};
+}
+
+/**
+ * Whether a complete run of `spec` is in the cache (so {@link trainOrLoad}
+ * would read it rather than train).
+ * @see notebooks/04_skip_connections.ipynb
+ */
+export async function isCached(
+  spec: ExperimentSpec,
+  opts: ExperimentData & { cacheDir?: string },
+): Promise<boolean> {
+  const dir = runDir(await runId(spec, opts), opts.cacheDir);
+  return (await completeRun(spec, dir)).record !== undefined;
+}
+
+/**
+ * Returns the trained model and history of `spec`: read from
+ * `cacheDir/<runId>/` when a complete run is there, else trained now (an
+ * interrupted run resumes from its last checkpoint) and cached.
+ * @see notebooks/04_skip_connections.ipynb
+ */
+export async function trainOrLoad(
+  spec: ExperimentSpec,
+  opts: TrainOrLoadOptions,
+): Promise<RunResult> {
+  const t0 = performance.now();
+  const id = await runId(spec, opts);
+  const dir = runDir(id, opts.cacheDir);
+  const td = trainData(opts, spec);
+  const model = buildModel(spec, td);
+  const { record, history } = await completeRun(spec, dir);
+  if (!opts.retrain && record && history) {
+    const ckpt = await readCheckpoint(`${dir}/${CHECKPOINT_FILE}`);
+    setModelWeights(model, ckpt.weights, dir);
+    return {
+      runId: id,
+      dir,
+      spec,
+      model,
+      history,
+      cached: true,
+      seconds: (performance.now() - t0) / 1000,
+      trainSeconds: record.trainSeconds,
+    };
+  }
+  if (opts.retrain) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  const config = { runId: id, ...resolveSpec(spec) };
+  const trained = await trainModel(model, td, {
+    numEpochs: spec.numEpochs,
+    batchSize: spec.batchSize,
+    learningRate: spec.learningRate,
+    seed: spec.seed,
+    onBatchEnd: opts.onBatchEnd,
+    onEpochEnd: opts.onEpochEnd,
+    checkpoint: { dir, config },
+    resume: !opts.retrain,
+  });
+  const trainSeconds = trained.reduce((s, e) => s + e.seconds, 0);
+  const done: RunRecord = {
+    runId: id,
+    spec,
+    trainSeconds,
+    finished: new Date().toISOString(),
+    codeHash: await codeHash(),
+    data: opts.data.source.description,
+    palette: opts.palette.description,
+  };
+  const json = (v: unknown) => JSON.stringify(v, null, 1) + "\n";
+  await writeFileAtomic(`${dir}/config.json`, json(config));
+  await writeFileAtomic(`${dir}/history.json`, json(trained));
+  // run.json last: its presence marks the run complete
+  await writeFileAtomic(`${dir}/run.json`, json(done));
+  return {
+    runId: id,
+    dir,
+    spec,
+    model,
+    history: trained,
+    cached: false,
+    seconds: (performance.now() - t0) / 1000,
+    trainSeconds,
+  };
+}
+
+/**
+ * One line saying what a result is and whether it was trained now or read
+ * from the cache, e.g. "unet_bs100_..._1a2b3c4d: read from cache (trained in 512 s)".
+ * @see notebooks/04_skip_connections.ipynb
+ */
+export function describeRun(run: RunResult): string {
+  const last = run.history[run.history.length - 1];
+  const how = run.cached
+    ? `read from cache ${run.dir} (trained earlier in ${run.trainSeconds.toFixed(0)} s)`
+    : `trained now in ${run.trainSeconds.toFixed(0)} s, cached in ${run.dir}`;
+  const result = last
+    ? `; final val loss ${last.valLoss.toFixed(3)}, val accuracy ${last.valAccuracy.toFixed(3)}`
+    : "";
+  return `${run.runId}: ${how}${result}`;
+}
+
+/** Progress callbacks for one run, e.g. lib/notebook.ts `liveProgress(label)`. */
+export interface RunProgress {
+  onBatchEnd?: TrainOptions["onBatchEnd"];
+  onEpochEnd?: TrainOptions["onEpochEnd"];
+  /** Called when the run is trained or loaded. */
+  done?: () => void | Promise<void>;
+}
+
+/**
+ * {@link trainOrLoad} for several specs in turn, with a fresh progress
+ * reporter per run (`progress(label)`), and `onRun` after each.
+ * @see notebooks/05_batch_size.ipynb
+ */
+export async function trainOrLoadAll(
+  specs: ExperimentSpec[],
+  opts: Omit<TrainOrLoadOptions, "onBatchEnd" | "onEpochEnd"> & {
+    progress?: (label: string) => RunProgress;
+    label?: (spec: ExperimentSpec) => string;
+    onRun?: (run: RunResult) => void | Promise<void>;
+  },
+): Promise<RunResult[]> {
+  const runs: RunResult[] = [];
+  for (const spec of specs) {
+    // no progress display for a run that is only read from the cache
+    const show = opts.progress && (opts.retrain || !(await isCached(spec, opts)));
+    const p = show ? opts.progress!(opts.label?.(spec) ?? spec.model) : {};
+    const run = await trainOrLoad(spec, { ...opts, onBatchEnd: p.onBatchEnd, onEpochEnd: p.onEpochEnd });
+    await p.done?.();
+    await opts.onRun?.(run);
+    runs.push(run);
+  }
+  return runs;
+}

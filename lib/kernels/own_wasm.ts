@@ -1,0 +1,174 @@
+/**
+ * The project's own wasm kernels (built from lib/kernels/as/*.as), one
+ * instance per memory they run on: the tfjs wasm backend's heap (no copies),
+ * or a private scratch memory for plain arrays.
+ *
+ * @module
+ */
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import {
+  KERNELS_WASM_BASE64,
+  KERNELS_WASM_SHARED_BASE64,
+} from "./as/kernels_wasm.ts";
+
+/** The functions the AssemblyScript module exports (pointers in bytes). */
+export interface OwnWasmExports {
+  /** dW += filter gradient of images [n0, n1) (see as/filter_grad.as). */
+  filterGrad(
+    xPtr: number,
+    dyPtr: number,
+    dwPtr: number,
+    n0: number,
+    n1: number,
+    H: number,
+    W: number,
+    C: number,
+    OH: number,
+    OW: number,
+    K: number,
+    kH: number,
+    kW: number,
+    sH: number,
+    sW: number,
+    dH: number,
+    dW: number,
+    pT: number,
+    pL: number,
+  ): void;
+  /** out[c] = scale * sum_r x[r, c] (see as/column_sums.as); tmp: 12*C bytes. */
+  columnSums(
+    xPtr: number,
+    outPtr: number,
+    tmpPtr: number,
+    rows: number,
+    C: number,
+    scale: number,
+  ): void;
+  /**
+   * out2[c] = scale * sum_r u'(v - m[c]) (u' = u - m[c] if centreU), and
+   * out1[c] = sum_r u unless out1Ptr is 0 (see as/channel_ops.as); tmp: 24*C bytes.
+   */
+  columnCentredDots(
+    uPtr: number,
+    vPtr: number,
+    mPtr: number,
+    out1Ptr: number,
+    out2Ptr: number,
+    tmpPtr: number,
+    rows: number,
+    C: number,
+    centreU: number,
+    scale: number,
+  ): void;
+  /** out = a[c] * u + b[c] * v + d[c] per row (v skipped if vPtr is 0). */
+  channelAffine(
+    uPtr: number,
+    vPtr: number,
+    outPtr: number,
+    aPtr: number,
+    bPtr: number,
+    dPtr: number,
+    rows: number,
+    C: number,
+  ): void;
+  /** dx of a 2x2 stride-2 max-pool, one pass (see as/max_pool_grad.as). */
+  maxPool2x2Grad(
+    xPtr: number,
+    yPtr: number,
+    dyPtr: number,
+    dxPtr: number,
+    N: number,
+    H: number,
+    W: number,
+    C: number,
+  ): void;
+  /** dst[r, dstC0 + i] = src[r, srcC0 + i] (see as/copy_columns.as). */
+  copyColumns(
+    srcPtr: number,
+    dstPtr: number,
+    rows: number,
+    srcCols: number,
+    dstCols: number,
+    srcC0: number,
+    dstC0: number,
+    width: number,
+  ): void;
+}
+
+const modules = new Map<boolean, WebAssembly.Module>();
+const instances = new WeakMap<WebAssembly.Memory, OwnWasmExports>();
+
+function compiled(shared: boolean): WebAssembly.Module {
+  let m = modules.get(shared);
+  if (!m) {
+    const b64 = shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64;
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    m = new WebAssembly.Module(bytes);
+    modules.set(shared, m);
+  }
+  return m;
+}
+
+/**
+ * The kernels running on `memory` (instantiated once per memory; a few KB).
+ *
+ * @see issue 3 item 2
+ */
+export function kernelsFor(memory: WebAssembly.Memory): OwnWasmExports {
+  let inst = instances.get(memory);
+  if (!inst) {
+    const shared = typeof SharedArrayBuffer !== "undefined" &&
+      memory.buffer instanceof SharedArrayBuffer;
+    const instance = new WebAssembly.Instance(compiled(shared), {
+      env: { memory },
+    });
+    inst = instance.exports as unknown as OwnWasmExports;
+    instances.set(memory, inst);
+  }
+  return inst;
+}
+
+/** The WebAssembly.Memory of a tfjs wasm backend (its Emscripten heap). */
+export function backendMemory(backend: BackendWasm): WebAssembly.Memory {
+  const m = backend.wasm as unknown as {
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+  };
+  const memory = m.asm?.memory ?? m.wasmMemory;
+  if (!memory) throw new Error("own kernels: wasm backend memory not found");
+  return memory;
+}
+
+/** Byte offset of a tensor's data on a wasm backend's heap. */
+export function heapOffset(backend: BackendWasm, dataId: object): number {
+  return backend.dataIdMap.get(dataId)!.memoryOffset;
+}
+
+/** malloc/free of a wasm backend's heap (Emscripten exports). */
+export function heapAlloc(
+  backend: BackendWasm,
+): { malloc(bytes: number): number; free(ptr: number): void } {
+  const w = backend.wasm as unknown as {
+    _malloc(n: number): number;
+    _free(p: number): void;
+  };
+  return { malloc: (n) => w._malloc(n), free: (p) => w._free(p) };
+}
+
+let scratch: WebAssembly.Memory | undefined;
+
+/**
+ * A private memory of at least `bytes` (grown on demand) with its kernels;
+ * for computing on plain arrays (tests, other backends).
+ */
+export function scratchKernels(
+  bytes: number,
+): { kernels: OwnWasmExports; f32: Float32Array } {
+  scratch ??= new WebAssembly.Memory({ initial: 1 });
+  const have = scratch.buffer.byteLength;
+  if (have < bytes) scratch.grow(Math.ceil((bytes - have) / 65536));
+  return {
+    kernels: kernelsFor(scratch),
+    f32: new Float32Array(scratch.buffer),
+  };
+}

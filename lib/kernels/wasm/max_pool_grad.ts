@@ -1,0 +1,47 @@
+/**
+ * ColourlabMaxPool2x2Grad for the wasm backend: {x, y, dy} -> dx of a 2x2,
+ * stride-2 'valid' max-pool in one SIMD pass on the backend's heap.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { backendMemory, heapOffset, kernelsFor } from "../own_wasm.ts";
+
+/** Kernel name (shared with the op in ../max_pool_grad.ts). */
+export const MAX_POOL_2X2_GRAD = "ColourlabMaxPool2x2Grad";
+
+function maxPoolGrad(
+  args: { inputs: tf.NamedTensorInfoMap; backend: unknown },
+): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x, y, dy } = args.inputs as Record<string, tf.TensorInfo>;
+  const [N, H, W, C] = x.shape;
+  const dx = backend.makeOutput(x.shape, "float32");
+  if (H % 2 !== 0 || W % 2 !== 0) {
+    (backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
+  }
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
+  kernelsFor(backendMemory(backend)).maxPool2x2Grad(
+    at(x),
+    at(y),
+    at(dy),
+    at(dx),
+    N,
+    H,
+    W,
+    C,
+  );
+  return dx;
+}
+
+/**
+ * The kernel config for the wasm backend.
+ *
+ * @see issue 3 item 2 (pooling backward)
+ */
+export const maxPoolGradConfig: tf.KernelConfig = {
+  kernelName: MAX_POOL_2X2_GRAD,
+  backendName: "wasm",
+  kernelFunc: maxPoolGrad as unknown as tf.KernelFunc,
+};

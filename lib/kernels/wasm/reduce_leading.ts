@@ -1,0 +1,101 @@
+/**
+ * Sum and Mean for the wasm backend when the reduced axes are the leading
+ * ones (e.g. [0, 1, 2] of NHWC: BatchNorm statistics and gradients, bias
+ * gradients) or all axes: column sums with the project's SIMD kernel, on the
+ * backend's heap. The backend's own kernels transpose first; every other
+ * case still goes to them.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { backendMemory, heapOffset, kernelsFor } from "../own_wasm.ts";
+
+type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: unknown;
+};
+
+/** Rows x columns view of a leading-axes reduction, or null if it is not one. */
+export function leadingReduction(
+  shape: readonly number[],
+  axis: number | number[],
+): { rows: number; cols: number; full: boolean; axes: number[] } | null {
+  const axes = tf.util.parseAxisParam(axis, shape as number[]).sort((a, b) =>
+    a - b
+  );
+  if (axes.length === 0 || axes.some((a, i) => a !== i)) return null;
+  const rows = shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
+  const cols = shape.slice(axes.length).reduce((a, b) => a * b, 1);
+  if (axes.length < shape.length) return { rows, cols, full: false, axes };
+  // A full reduction: column sums of [size / 16, 16], then 16 values in JS.
+  if (rows % 16 !== 0 || rows < 64) return null;
+  return { rows: rows / 16, cols: 16, full: true, axes };
+}
+
+function makeReduce(name: "Sum" | "Mean"): tf.KernelConfig {
+  const builtin = tf.getKernel(name, "wasm");
+  if (!builtin) throw new Error(`wasm backend not loaded: no ${name} kernel`);
+  const fallback = builtin.kernelFunc;
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as {
+      axis: number | number[];
+      keepDims: boolean;
+    };
+    const r = x.dtype === "float32" ? leadingReduction(x.shape, axis) : null;
+    if (!r) {
+      return fallback(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    }
+    const outShape = keepDims
+      ? x.shape.map((d, i) => (r.axes.includes(i) ? 1 : d))
+      : x.shape.slice(r.axes.length);
+    const count = r.full ? r.rows * 16 : r.rows;
+    const scale = name === "Mean" ? 1 / count : 1;
+    const out = backend.makeOutput(outShape, "float32");
+    const wasm = backend.wasm as unknown as {
+      _malloc(n: number): number;
+      _free(p: number): void;
+    };
+    const tmp = wasm._malloc(r.cols * 12 + (r.full ? 64 : 0));
+    const kernels = kernelsFor(backendMemory(backend));
+    const xPtr = heapOffset(backend, x.dataId);
+    if (!r.full) {
+      kernels.columnSums(
+        xPtr,
+        heapOffset(backend, out.dataId),
+        tmp,
+        r.rows,
+        r.cols,
+        scale,
+      );
+    } else {
+      const partial = tmp + r.cols * 12;
+      kernels.columnSums(xPtr, partial, tmp, r.rows, 16, 1);
+      const heap = new Float64Array(backendMemory(backend).buffer, tmp, 16);
+      let total = 0;
+      for (let i = 0; i < 16; i++) total += heap[i]; // the float64 totals
+      (backend.typedArrayFromHeap(out) as Float32Array)[0] = total * scale;
+    }
+    wasm._free(tmp);
+    return out;
+  };
+  return {
+    kernelName: name,
+    backendName: "wasm",
+    setupFunc: builtin.setupFunc,
+    kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+  };
+}
+
+/**
+ * Kernel configs replacing the wasm backend's Sum and Mean (created after
+ * the backend is imported: they keep its kernels for the other cases).
+ *
+ * @see issue 3 item 2 (fast training kernels)
+ */
+export function reduceLeadingConfigs(): tf.KernelConfig[] {
+  return [makeReduce("Sum"), makeReduce("Mean")];
+}

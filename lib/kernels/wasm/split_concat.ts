@@ -1,0 +1,131 @@
+/**
+ * SplitV and Concat for the wasm backend as block copies of columns (one
+ * memory.copy per row, on the backend's heap). The backend's SplitV runs
+ * one generic Slice per part, and its Concat copies row by row in JS; the
+ * UNet's skip connections (and their gradients) use both on every step.
+ * Strings go to the backend's own kernels.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { backendMemory, heapOffset, kernelsFor } from "../own_wasm.ts";
+
+type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap | tf.TensorInfo[];
+  attrs?: tf.NamedAttrMap;
+  backend: unknown;
+};
+
+/** Rows (dimensions before `axis`) and columns (the rest) of a shape. */
+function rowsCols(shape: readonly number[], axis: number): [number, number] {
+  return [
+    tf.util.sizeFromShape(shape.slice(0, axis)),
+    tf.util.sizeFromShape(shape.slice(axis)),
+  ];
+}
+
+function splitV(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype === "string") {
+    return fallback(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
+  }
+  const { numOrSizeSplits, axis } = args.attrs as unknown as {
+    numOrSizeSplits: number | number[];
+    axis: number | number[];
+  };
+  const a = tf.util.parseAxisParam(axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(
+    x as tf.Tensor,
+    numOrSizeSplits,
+    a,
+  );
+  const [rows, cols] = rowsCols(x.shape, a);
+  const inner = cols / x.shape[a];
+  const kernels = kernelsFor(backendMemory(backend));
+  let c0 = 0;
+  return sizes.map((s) => {
+    const shape = x.shape.slice();
+    shape[a] = s;
+    const out = backend.makeOutput(shape, x.dtype);
+    const width = s * inner;
+    if (width > 0 && rows > 0) {
+      kernels.copyColumns(
+        heapOffset(backend, x.dataId),
+        heapOffset(backend, out.dataId),
+        rows,
+        cols,
+        width,
+        c0,
+        0,
+        width,
+      );
+    }
+    c0 += width;
+    return out;
+  });
+}
+
+function concat(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const inputs =
+    (Array.isArray(args.inputs)
+      ? args.inputs
+      : Object.values(args.inputs)) as tf.TensorInfo[];
+  const nonEmpty = inputs.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
+  if (nonEmpty.length < 2 || nonEmpty[0].dtype === "string") {
+    return fallback(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
+  const { axis } = args.attrs as unknown as { axis: number | number[] };
+  const a = tf.util.parseAxisParam(axis, inputs[0].shape)[0];
+  tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), a);
+  const outShape = tf.backend_util.computeOutShape(
+    inputs.map((t) => t.shape),
+    a,
+  );
+  const out = backend.makeOutput(outShape, nonEmpty[0].dtype);
+  const [rows, cols] = rowsCols(outShape, a);
+  const kernels = kernelsFor(backendMemory(backend));
+  let c0 = 0;
+  for (const t of nonEmpty) {
+    const width = rowsCols(t.shape, a)[1];
+    kernels.copyColumns(
+      heapOffset(backend, t.dataId),
+      heapOffset(backend, out.dataId),
+      rows,
+      width,
+      cols,
+      0,
+      c0,
+      width,
+    );
+    c0 += width;
+  }
+  return out;
+}
+
+/**
+ * Kernel configs replacing the wasm backend's SplitV and Concat (created
+ * after the backend is imported).
+ *
+ * @see issue 3 item 2 (the UNet's concatenations)
+ */
+export function splitConcatConfigs(): tf.KernelConfig[] {
+  const own = {
+    SplitV: splitV,
+    Concat: concat,
+  } as const;
+  return (Object.keys(own) as (keyof typeof own)[]).map((name) => {
+    const builtin = tf.getKernel(name, "wasm");
+    if (!builtin) throw new Error(`wasm backend not loaded: no ${name} kernel`);
+    const kernelFunc = (args: KernelArgs) =>
+      own[name](args, builtin.kernelFunc);
+    return {
+      kernelName: name,
+      backendName: "wasm",
+      setupFunc: builtin.setupFunc,
+      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+    };
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Validation: loss and accuracy over a whole set, BatchNorm in inference mode.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { pixelLossAndHits } from "./loss.ts";
+
+/** Loss per pixel and accuracy over a set. */
+export interface Evaluation {
+  /** Cross-entropy averaged over every pixel of the set (not over batches). */
+  loss: number;
+  /** Share (0..1) of pixels whose arg-max equals the label. */
+  accuracy: number;
+}
+
+/** Copies images `order[start..end)` of `x` (and their labels) into one batch. */
+export function gatherBatch(
+  x: Float32Array,
+  y: Uint8Array,
+  order: ArrayLike<number> | null,
+  start: number,
+  end: number,
+  shape: { height: number; width: number; channels: number },
+): { x: Float32Array; y: Int32Array } {
+  const pixels = shape.height * shape.width;
+  const xPer = pixels * shape.channels;
+  const count = end - start;
+  const xb = new Float32Array(count * xPer);
+  const yb = new Int32Array(count * pixels);
+  for (let j = 0; j < count; j++) {
+    const i = order ? order[start + j] : start + j;
+    xb.set(x.subarray(i * xPer, (i + 1) * xPer), j * xPer);
+    yb.set(y.subarray(i * pixels, (i + 1) * pixels), j * pixels);
+  }
+  return { x: xb, y: yb };
+}
+
+/**
+ * Evaluates `model` on (x, y) in batches with BatchNorm in inference mode;
+ * the loss is the mean over all pixels of the set.
+ *
+ * @see notebooks/01_colourization.ipynb
+ */
+export async function evaluate(
+  model: tf.LayersModel,
+  x: Float32Array,
+  y: Uint8Array,
+  opts: { height: number; width: number; batchSize?: number },
+): Promise<Evaluation> {
+  const pixels = opts.height * opts.width;
+  const n = y.length / pixels;
+  const channels = x.length / (n * pixels);
+  const shape = { height: opts.height, width: opts.width, channels };
+  const batchSize = opts.batchSize ?? 100;
+  let lossSum = 0;
+  let hits = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const b = gatherBatch(x, y, null, start, end, shape);
+    const { lossSum: l, hits: h } = tf.tidy(() => {
+      const xt = tf.tensor4d(b.x, [
+        end - start,
+        opts.height,
+        opts.width,
+        channels,
+      ]);
+      const yt = tf.tensor3d(
+        b.y,
+        [end - start, opts.height, opts.width],
+        "int32",
+      );
+      const logits = model.apply(xt, { training: false }) as tf.Tensor;
+      return pixelLossAndHits(logits, yt);
+    });
+    const [ls, hs] = await Promise.all([l.data(), h.data()]);
+    tf.dispose([l, h]);
+    lossSum += ls[0];
+    hits += hs[0];
+  }
+  return { loss: lossSum / (n * pixels), accuracy: hits / (n * pixels) };
+}
+
+/**
+ * Arg-max colour of every pixel, [n, height, width], BatchNorm in inference mode.
+ *
+ * @see notebooks/01_colourization.ipynb
+ */
+export async function predictLabels(
+  model: tf.LayersModel,
+  x: Float32Array,
+  opts: { count: number; height: number; width: number; batchSize?: number },
+): Promise<Uint8Array> {
+  const pixels = opts.height * opts.width;
+  const channels = x.length / (opts.count * pixels);
+  const out = new Uint8Array(opts.count * pixels);
+  const batchSize = opts.batchSize ?? 100;
+  for (let start = 0; start < opts.count; start += batchSize) {
+    const end = Math.min(opts.count, start + batchSize);
+    const labels = tf.tidy(() => {
+      const xt = tf.tensor4d(
+        x.subarray(start * pixels * channels, end * pixels * channels),
+        [end - start, opts.height, opts.width, channels],
+      );
+      return tf.argMax(model.apply(xt, { training: false }) as tf.Tensor, -1);
+    });
+    const data = await labels.data();
+    labels.dispose();
+    out.set(data, start * pixels);
+  }
+  return out;
+}
