@@ -5,11 +5,14 @@ run forward on random 32x32 grey images.
 
 Prints one JSON object per line on stdout:
   {"kind": "meta", "torch": "1.13.0", "threads": 2, ...}
-  {"kind": "train"|"infer", "model": "cnn"|"unet", "imgPerS": ..., "medianMs": ..., "steps": ...}
+  {"kind": "train"|"infer", "model": "cnn"|"unet", "imgPerS": ..., "medianMs": ..., "steps": ..., "timesMs": [...]}
 
 Usage: /usr/bin/python3 bench/reference_torch.py [--threads N] [--steps 20]
        [--warmup 3] [--batch-size 100] [--size 32] [--nf 32] [--nc 24]
-       [--kernel 3] [--models cnn,unet]
+       [--kernel 3] [--models cnn,unet] [--device cpu|cuda|auto] [--serve]
+
+--device auto uses CUDA when PyTorch sees a GPU (the bench asks for it when
+tfjs runs on WebGPU), else the CPU; the meta line says which.
 """
 import argparse
 import json
@@ -79,15 +82,70 @@ class UNet(nn.Module):
         return self.finalconv(torch.cat((out5, x), dim=1))
 
 
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def timed(fn, warmup, steps):
+    """Milliseconds of each of `steps` calls after `warmup` untimed ones."""
     for _ in range(warmup):
         fn()
     times = []
     for _ in range(steps):
         t0 = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t0)
-    return sum(times), sorted(times)[len(times) // 2]
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+class Workload:
+    """The two models, built on first use, and one fixed random batch."""
+
+    def __init__(self, a, dev):
+        self.a, self.dev, self.nets = a, dev, {}
+        b, s = a.batch_size, a.size
+        self.xs = torch.rand(b, 1, s, s, dtype=torch.float32).to(dev)
+        self.ys = torch.randint(0, a.nc, (b, s, s), dtype=torch.int64).to(dev)
+
+    def step(self, model, kind):
+        if model not in self.nets:
+            net = (CNN if model == "cnn" else UNet)(self.a.kernel, self.a.nf, self.a.nc)
+            net = net.float().to(self.dev)
+            self.nets[model] = (net, torch.optim.Adam(net.parameters(), lr=1e-3))
+        net, opt = self.nets[model]
+        loss_fn = nn.CrossEntropyLoss()
+
+        def train_step():
+            net.train()
+            opt.zero_grad()
+            loss = loss_fn(net(self.xs), self.ys)
+            loss.backward()
+            opt.step()
+            return loss.item()  # read back, as the tfjs side does
+
+        def infer_step():
+            net.eval()
+            with torch.no_grad():
+                return net(self.xs)[0, 0, 0, 0].item()
+
+        return train_step if kind == "train" else infer_step
+
+    def measure(self, model, kind, warmup, steps):
+        times = timed(self.step(model, kind), warmup, steps)
+        total = sum(times) / 1000
+        return {
+            "kind": kind, "model": model, "steps": steps,
+            "imgPerS": steps * self.a.batch_size / total,
+            "medianMs": sorted(times)[len(times) // 2],
+            "timesMs": times,
+        }
 
 
 def main():
@@ -102,7 +160,14 @@ def main():
     p.add_argument("--kernel", type=int, default=3)
     p.add_argument("--models", default="cnn,unet")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu")
+    p.add_argument("--serve", action="store_true",
+                   help='answer {"model", "kind", "warmup", "steps"} JSON lines from stdin')
     a = p.parse_args()
+
+    if a.device == "auto":
+        a.device = "cuda" if torch.cuda.is_available() else "cpu"
+    dev = torch.device(a.device)
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -112,41 +177,22 @@ def main():
         "python": platform.python_version(),
         "threads": torch.get_num_threads(),
         "mkldnn": torch.backends.mkldnn.is_available(),
+        "device": torch.cuda.get_device_name(dev) if a.device == "cuda" else cpu_model(),
     }), flush=True)
 
-    b, s = a.batch_size, a.size
-    xs = torch.rand(b, 1, s, s, dtype=torch.float32)
-    ys = torch.randint(0, a.nc, (b, s, s), dtype=torch.int64)
-    for name in a.models.split(","):
-        net = (CNN if name == "cnn" else UNet)(a.kernel, a.nf, a.nc).float()
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-        loss_fn = nn.CrossEntropyLoss()
-
-        def train_step():
-            opt.zero_grad()
-            loss = loss_fn(net(xs), ys)
-            loss.backward()
-            opt.step()
-            return loss.item()  # read back, as the tfjs side does
-
-        net.train()
-        total, median = timed(train_step, a.warmup, a.steps)
-        print(json.dumps({
-            "kind": "train", "model": name, "steps": a.steps,
-            "imgPerS": a.steps * b / total, "medianMs": median * 1000,
-        }), flush=True)
-
-        net.eval()
-
-        def infer_step():
-            with torch.no_grad():
-                return net(xs)[0, 0, 0, 0].item()
-
-        total, median = timed(infer_step, a.warmup, a.steps)
-        print(json.dumps({
-            "kind": "infer", "model": name, "steps": a.steps,
-            "imgPerS": a.steps * b / total, "medianMs": median * 1000,
-        }), flush=True)
+    work = Workload(a, dev)
+    if a.serve:
+        # The bench interleaves tfjs and PyTorch rounds, so that both see the
+        # same load on a shared machine.
+        for line in sys.stdin:
+            if line.strip():
+                r = json.loads(line)
+                print(json.dumps(work.measure(r["model"], r["kind"], r["warmup"], r["steps"])),
+                      flush=True)
+        return
+    for model in a.models.split(","):
+        for kind in ("train", "infer"):
+            print(json.dumps(work.measure(model, kind, a.warmup, a.steps)), flush=True)
 
 
 if __name__ == "__main__":

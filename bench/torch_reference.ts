@@ -1,7 +1,9 @@
 /**
- * Runs bench/reference_torch.py with /usr/bin/python3 and parses its JSON
- * lines. Never throws for a missing Python or PyTorch: the result says what
- * is missing and how to install it.
+ * The PyTorch side of the bench: bench/reference_torch.py run with
+ * /usr/bin/python3, kept running (`--serve`) so that the bench can interleave
+ * tfjs and PyTorch measurements and both see the same load on a shared
+ * machine. A missing Python or PyTorch is reported with install advice,
+ * never thrown.
  *
  * @see issue 3 item 1
  * @module
@@ -22,104 +24,175 @@ export interface TorchMeasurement {
   imgPerS: number;
   medianMs: number;
   steps: number;
+  /** Milliseconds of each timed step. */
+  timesMs: number[];
 }
 
-/** Everything the reference reported. */
-export interface TorchResult {
-  /** torch.__version__, when PyTorch ran. */
-  version?: string;
+/** What the reference said about itself. */
+export interface TorchMeta {
+  /** torch.__version__. */
+  version: string;
   /** torch.get_num_threads() after set_num_threads. */
-  threads?: number;
-  results: TorchMeasurement[];
-  /** Why there are no (or not all) results. */
-  error?: string;
+  threads: number;
+  /** The CPU model or the CUDA device it runs on. */
+  device: string;
 }
 
-/** Options of {@link runTorchReference}. */
+/** Options of {@link TorchServer.start}. */
 export interface TorchOptions {
   threads: number;
-  steps: number;
-  warmup: number;
-  models: ModelKind[];
   workload: WorkloadOptions;
+  /** "auto" uses CUDA when PyTorch sees a GPU (default "cpu"). */
+  device?: "cpu" | "cuda" | "auto";
+  /** Program and leading arguments instead of `[PYTHON, reference_torch.py]` (tests). */
+  command?: string[];
 }
 
-/** Runs the PyTorch reference to completion. */
-export async function runTorchReference(
-  opts: TorchOptions,
-): Promise<TorchResult> {
-  const script = decodeURIComponent(
-    new URL("./reference_torch.py", import.meta.url).pathname,
-  );
-  const w = opts.workload;
-  const args = [
-    script,
-    "--threads",
-    String(opts.threads),
-    "--steps",
-    String(opts.steps),
-    "--warmup",
-    String(opts.warmup),
-    "--batch-size",
-    String(w.batchSize),
-    "--size",
-    String(w.size),
-    "--nf",
-    String(w.numFilters),
-    "--nc",
-    String(w.numColours),
-    "--kernel",
-    String(w.kernelSize),
-    "--seed",
-    String(w.seed),
-    "--models",
-    opts.models.join(","),
-  ];
-  let out: Deno.CommandOutput;
-  try {
-    out = await new Deno.Command(PYTHON, {
-      args,
-      stdout: "piped",
-      stderr: "piped",
-    })
-      .output();
-  } catch (e) {
-    return {
-      results: [],
-      error: `could not run ${PYTHON} (${
-        (e as Error).message
-      }); ${INSTALL_HINT}`,
+/** A running `reference_torch.py --serve`. */
+export class TorchServer {
+  #pending: ((line: string | undefined) => void)[] = [];
+  #lines: string[] = [];
+  #done = false;
+  #stderr = "";
+
+  private constructor(
+    private readonly child: Deno.ChildProcess,
+    readonly meta: TorchMeta,
+  ) {}
+
+  /** Starts the reference; resolves to an error message when it cannot run. */
+  static async start(
+    opts: TorchOptions,
+  ): Promise<TorchServer | { error: string }> {
+    const script = decodeURIComponent(
+      new URL("./reference_torch.py", import.meta.url).pathname,
+    );
+    const w = opts.workload;
+    const flags: Record<string, string | number> = {
+      threads: opts.threads,
+      "batch-size": w.batchSize,
+      size: w.size,
+      nf: w.numFilters,
+      nc: w.numColours,
+      kernel: w.kernelSize,
+      seed: w.seed,
+      device: opts.device ?? "cpu",
     };
+    const [program, ...lead] = opts.command ?? [PYTHON, script];
+    const args = [
+      ...lead,
+      "--serve",
+      ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)]),
+    ];
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(program, {
+        args,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      })
+        .spawn();
+    } catch (e) {
+      return {
+        error: `could not run ${program} (${
+          (e as Error).message
+        }); ${INSTALL_HINT}`,
+      };
+    }
+    const server = new TorchServer(child, {
+      version: "",
+      threads: 0,
+      device: "",
+    });
+    server.#pump();
+    const first = await server.#nextLine();
+    const parsed = first === undefined
+      ? undefined
+      : JSON.parse(first) as Record<string, unknown>;
+    if (parsed?.kind !== "meta") {
+      const status = await child.status;
+      const why = parsed?.kind === "error"
+        ? `${parsed.error}; ${INSTALL_HINT}`
+        : `reference_torch.py exited with ${status.code}: ${
+          lastLines(server.#stderr)
+        }`;
+      return { error: why };
+    }
+    Object.assign(server.meta, {
+      version: String(parsed.torch),
+      threads: Number(parsed.threads),
+      device: String(parsed.device ?? "cpu"),
+    });
+    return server;
   }
-  return parseTorchOutput(
-    new TextDecoder().decode(out.stdout),
-    new TextDecoder().decode(out.stderr),
-    out.code,
-  );
+
+  /** Times `steps` steps (after `warmup` untimed ones) of one model. */
+  async measure(
+    model: ModelKind,
+    kind: "train" | "infer",
+    warmup: number,
+    steps: number,
+  ): Promise<TorchMeasurement> {
+    const writer = this.child.stdin.getWriter();
+    await writer.write(
+      new TextEncoder().encode(
+        JSON.stringify({ model, kind, warmup, steps }) + "\n",
+      ),
+    );
+    writer.releaseLock();
+    const line = await this.#nextLine();
+    if (line === undefined) {
+      throw new Error(`reference_torch.py stopped: ${lastLines(this.#stderr)}`);
+    }
+    return JSON.parse(line) as TorchMeasurement;
+  }
+
+  /** Ends the reference process. */
+  async close(): Promise<void> {
+    try {
+      await this.child.stdin.close();
+    } catch {
+      // already closed
+    }
+    await this.child.status;
+  }
+
+  #nextLine(): Promise<string | undefined> {
+    const line = this.#lines.shift();
+    if (line !== undefined || this.#done) return Promise.resolve(line);
+    return new Promise((resolve) => this.#pending.push(resolve));
+  }
+
+  async #pump(): Promise<void> {
+    const stderr = (async () => {
+      for await (
+        const chunk of this.child.stderr.pipeThrough(new TextDecoderStream())
+      ) {
+        this.#stderr = (this.#stderr + chunk).slice(-4000);
+      }
+    })();
+    let buf = "";
+    for await (
+      const chunk of this.child.stdout.pipeThrough(new TextDecoderStream())
+    ) {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line.startsWith("{")) continue;
+        const waiting = this.#pending.shift();
+        if (waiting) waiting(line);
+        else this.#lines.push(line);
+      }
+    }
+    await stderr;
+    this.#done = true;
+    for (const waiting of this.#pending.splice(0)) waiting(undefined);
+  }
 }
 
-/** Parses the reference's stdout (JSON lines); exported for tests. */
-export function parseTorchOutput(
-  stdout: string,
-  stderr: string,
-  code: number,
-): TorchResult {
-  const result: TorchResult = { results: [] };
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const o = JSON.parse(line) as Record<string, unknown>;
-    if (o.kind === "meta") {
-      result.version = String(o.torch);
-      result.threads = Number(o.threads);
-    } else if (o.kind === "error") {
-      result.error = `${o.error}; ${INSTALL_HINT}`;
-    } else if (o.kind === "train" || o.kind === "infer") {
-      result.results.push(o as unknown as TorchMeasurement);
-    }
-  }
-  if (code !== 0 && !result.error) {
-    const tail = stderr.trim().split("\n").slice(-3).join(" / ");
-    result.error = `reference_torch.py exited with ${code}: ${tail}`;
-  }
-  return result;
+function lastLines(text: string): string {
+  return text.trim().split("\n").slice(-3).join(" / ");
 }

@@ -125,6 +125,8 @@ export interface Timing {
   totalMs: number;
   /** Median milliseconds per call. */
   medianMs: number;
+  /** Milliseconds of each timed call. */
+  times: number[];
 }
 
 /** Runs `warmup` untimed then `steps` timed calls of `fn`. */
@@ -145,12 +147,8 @@ export async function timeSteps(
     steps,
     totalMs: times.reduce((a, b) => a + b, 0),
     medianMs: sorted[Math.floor(sorted.length / 2)],
+    times,
   };
-}
-
-/** Images per second of a timing at a batch size. */
-export function imagesPerSecond(t: Timing, batchSize: number): number {
-  return (t.steps * batchSize) / (t.totalMs / 1000);
 }
 
 /** Per-kernel milliseconds of one call of `fn` on the active backend, largest first. */
@@ -175,4 +173,9 @@ export async function profileKernels(
   return [...byName].map(([name, e]) => ({ name, ...e })).sort((a, b) =>
     b.ms - a.ms
   );
+}
+
+/** Images per second of a timing at a batch size. */
+export function imagesPerSecond(t: Timing, batchSize: number): number {
+  return (t.steps * batchSize) / (t.totalMs / 1000);
 }

@@ -100,7 +100,11 @@ function readEnv(variable: string): string | undefined {
   }
 }
 
-function wantedThreads(opts: InitTfOptions): number {
+/**
+ * The thread count asked for: `opts.threads`, else `COLOURLAB_THREADS`, else
+ * the number of cores. Throws on anything but a positive integer.
+ */
+export function resolveThreads(opts: InitTfOptions = {}): number {
   const env = readEnv("COLOURLAB_THREADS");
   const n = opts.threads ?? (env ? Number(env) : coreCount());
   if (!Number.isInteger(n) || n < 1) {
@@ -152,7 +156,7 @@ async function choose(opts: InitTfOptions): Promise<BackendInfo> {
   if (requested === undefined || requested === "wasm") {
     const ownKernels = registerOwnKernels("wasm");
     const threads = await startWasm(
-      wantedThreads(opts),
+      resolveThreads(opts),
       opts.threadPoolTimeoutMs,
       fallbacks,
     );

@@ -79,8 +79,8 @@ export {
   gatherBatch as gatherPixelBatch,
   type PixelDataset,
   type PixelEpochLogs,
+  type PixelTrainOptions,
   predictAll,
   predictPixels,
-  type PixelTrainOptions,
   trainPixels,
 } from "./finetune/pixel_training.ts";

@@ -204,11 +204,12 @@ function colourOf(index: number): string {
 
 /**
  * Training (dashed) and validation (solid) loss per epoch, one colour per run.
+ * `logY` helps when one run diverges (e.g. the handout's lr 0.3).
  * @see notebooks/01_colourization.ipynb, notebooks/04_skip_connections.ipynb
  */
 export function lossCurves(
   series: Series[],
-  options: Partial<FigureOptions> & { yLabel?: string } = {},
+  options: Partial<FigureOptions> & { yLabel?: string; logY?: boolean } = {},
 ): string {
   const opts = { title: "Loss per epoch", ...options };
   const size = sizeOf(opts);
@@ -223,7 +224,10 @@ export function lossCurves(
   const inner = render({
     x: epochAxis(series),
     y: {
-      label: opts.yLabel ?? "cross-entropy loss (nats per pixel)",
+      ...axisOf(
+        opts.yLabel ?? "cross-entropy loss (nats per pixel)",
+        opts.logY,
+      ),
       grid: true,
     },
     color: { domain, range },

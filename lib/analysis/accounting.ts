@@ -252,7 +252,9 @@ export function measureModel(model: tf.LayersModel): LayerCount[] {
     const declared = layer.outputShape as (number | null)[];
     if (declared.length !== 4 || declared.slice(1).some((d) => d == null)) {
       throw new Error(
-        `layer ${layer.name}: output shape ${JSON.stringify(declared)} is not [batch, H, W, C]`,
+        `layer ${layer.name}: output shape ${
+          JSON.stringify(declared)
+        } is not [batch, H, W, C]`,
       );
     }
     const shape = declared.slice(1) as [number, number, number];
@@ -302,13 +304,43 @@ export function accountingRows(
   const st = studentFormulas(sizes);
   const input = `${sizes.width}x${sizes.height}`;
   const rows: [string, number, number, number | null][] = [
-    ["weights: conv kernels + biases", f.weightsConv, m.weightsConv, st.weights],
-    ["weights: + BatchNorm scale/shift (trainable)", f.weightsTrainable, m.weightsTrainable, null],
-    ["weights: + BatchNorm running stats (countParams)", f.weightsAll, model.countParams(), null],
+    [
+      "weights: conv kernels + biases",
+      f.weightsConv,
+      m.weightsConv,
+      st.weights,
+    ],
+    [
+      "weights: + BatchNorm scale/shift (trainable)",
+      f.weightsTrainable,
+      m.weightsTrainable,
+      null,
+    ],
+    [
+      "weights: + BatchNorm running stats (countParams)",
+      f.weightsAll,
+      model.countParams(),
+      null,
+    ],
     ["outputs: conv layers only", f.outputsConv, m.outputsConv, st.outputs],
-    ["outputs: every layer (conv, pool, upsample, BN, ReLU)", f.outputsAll, m.outputsAll, null],
-    ["connections: conv multiply-accumulates", f.connections, m.connections, null],
-    ["connections: MACs + one per conv output (bias)", f.connectionsWithBias, m.connectionsWithBias, st.connections],
+    [
+      "outputs: every layer (conv, pool, upsample, BN, ReLU)",
+      f.outputsAll,
+      m.outputsAll,
+      null,
+    ],
+    [
+      "connections: conv multiply-accumulates",
+      f.connections,
+      m.connections,
+      null,
+    ],
+    [
+      "connections: MACs + one per conv output (bias)",
+      f.connectionsWithBias,
+      m.connectionsWithBias,
+      st.connections,
+    ],
   ];
   return rows.map(([quantity, formula, counted, student]) => ({
     quantity,
@@ -355,11 +387,16 @@ export function layerTableRows(
  */
 export function accountingAnswer(rows: AccountingRow[]): string {
   const pick = (q: string, input: string) =>
-    rows.find((r) => r.quantity.startsWith(q) && r.input === input)?.model.toLocaleString("en");
+    rows.find((r) => r.quantity.startsWith(q) && r.input === input)?.model
+      .toLocaleString("en");
   const inputs = [...new Set(rows.map((r) => r.input))];
   const all = rows.every((r) => r.agrees);
   return inputs.map((i) =>
     `${i}: ${pick("weights: conv", i)} weights (conv + bias), ` +
-    `${pick("outputs: conv", i)} conv outputs, ${pick("connections: conv", i)} MACs`
-  ).join("; ") + (all ? "; every count matches the built tfjs model" : "; MISMATCH with the model");
+    `${pick("outputs: conv", i)} conv outputs, ${
+      pick("connections: conv", i)
+    } MACs`
+  ).join("; ") + (all
+    ? "; every count matches the built tfjs model"
+    : "; MISMATCH with the model");
 }

@@ -19,7 +19,10 @@ export interface SweepRun {
 }
 
 /** Optimizer updates per epoch (the last, partial batch counts). */
-export function updatesPerEpoch(trainImages: number, batchSize: number): number {
+export function updatesPerEpoch(
+  trainImages: number,
+  batchSize: number,
+): number {
   return Math.ceil(trainImages / batchSize);
 }
 
@@ -63,12 +66,18 @@ export interface BatchSizeRow {
  * @see notebooks/05_batch_size.ipynb
  */
 export function finalEpochTable(runs: SweepRun[]): BatchSizeRow[] {
-  const sizes = [...new Set(runs.map((r) => r.batchSize))].sort((a, b) => a - b);
+  const sizes = [...new Set(runs.map((r) => r.batchSize))].sort((a, b) =>
+    a - b
+  );
   return sizes.map((batchSize) => {
-    const own = runs.filter((r) => r.batchSize === batchSize && r.history.length);
+    const own = runs.filter((r) =>
+      r.batchSize === batchSize && r.history.length
+    );
     const last = own.map((r) => r.history[r.history.length - 1]);
     const epochs = own.flatMap((r) => r.history);
-    const meanCurve = averageCurve(own.map((r) => r.history.map((e) => e.valLoss)));
+    const meanCurve = averageCurve(
+      own.map((r) => r.history.map((e) => e.valLoss)),
+    );
     const bestEpoch = meanCurve.indexOf(Math.min(...meanCurve)) + 1;
     return {
       batchSize,
@@ -89,8 +98,10 @@ export function finalEpochTable(runs: SweepRun[]): BatchSizeRow[] {
 export function averageCurve(curves: number[][]): number[] {
   const n = Math.min(...curves.map((c) => c.length));
   if (!Number.isFinite(n)) return [];
-  return Array.from({ length: n }, (_, i) =>
-    curves.reduce((a, c) => a + c[i], 0) / curves.length);
+  return Array.from(
+    { length: n },
+    (_, i) => curves.reduce((a, c) => a + c[i], 0) / curves.length,
+  );
 }
 
 /**
@@ -124,14 +135,18 @@ export function valLossAtUpdates(run: SweepRun, updates: number): number {
 
 const range = (s: Spread, digits: number) =>
   s.n > 1
-    ? `${s.mean.toFixed(digits)} (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})`
+    ? `${s.mean.toFixed(digits)} (${s.min.toFixed(digits)}-${
+      s.max.toFixed(digits)
+    })`
     : s.mean.toFixed(digits);
 
 /**
  * {@link finalEpochTable} as table rows: mean (min-max over seeds).
  * @see notebooks/05_batch_size.ipynb
  */
-export function batchSizeRows(table: BatchSizeRow[]): Record<string, string | number>[] {
+export function batchSizeRows(
+  table: BatchSizeRow[],
+): Record<string, string | number>[] {
   return table.map((r) => ({
     "batch size": r.batchSize,
     seeds: r.seeds,
@@ -150,7 +165,50 @@ export function batchSizeRows(table: BatchSizeRow[]): Record<string, string | nu
  * @see notebooks/05_batch_size.ipynb
  */
 export function batchSizeAnswer(table: BatchSizeRow[]): string {
-  return "final val loss " + table.map((r) =>
-    `batch ${r.batchSize}: ${r.valLoss.mean.toFixed(3)}` + (r.valLoss.n > 1 ? ` (${r.valLoss.n} seeds)` : "")
-  ).join(", ");
+  return "final val loss " +
+    table.map((r) =>
+      `batch ${r.batchSize}: ${r.valLoss.mean.toFixed(3)}` +
+      (r.valLoss.n > 1 ? ` (${r.valLoss.n} seeds)` : "")
+    ).join(", ");
+}
+
+/**
+ * The largest number of updates that most runs reach within their epochs:
+ * the total updates of the run with the fewest (the largest batch).
+ * @see notebooks/05_batch_size.ipynb
+ */
+export function commonUpdates(runs: SweepRun[]): number {
+  return Math.min(
+    ...runs.map((r) =>
+      updatesPerEpoch(r.trainImages, r.batchSize) * r.history.length
+    ),
+  );
+}
+
+/**
+ * Validation loss of each run after the same number of updates (seed-mean
+ * per batch size; "-" where even one epoch is more updates than that).
+ * @see notebooks/05_batch_size.ipynb
+ */
+export function fixedUpdatesRows(
+  runs: SweepRun[],
+  updates: number,
+): Record<string, string | number>[] {
+  const sizes = [...new Set(runs.map((r) => r.batchSize))].sort((a, b) =>
+    a - b
+  );
+  return sizes.map((batchSize) => {
+    const own = runs.filter((r) => r.batchSize === batchSize);
+    const losses = own.map((r) => valLossAtUpdates(r, updates)).filter((v) =>
+      !Number.isNaN(v)
+    );
+    const per = updatesPerEpoch(own[0].trainImages, batchSize);
+    return {
+      "batch size": batchSize,
+      "epochs for this many updates": Number((updates / per).toFixed(2)),
+      [`val loss after ${updates} updates`]: losses.length
+        ? Number(spread(losses).mean.toFixed(4))
+        : "- (one epoch is more updates)",
+    };
+  });
 }

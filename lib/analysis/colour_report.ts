@@ -16,8 +16,8 @@ import {
   type Baseline,
   type ColourUsage,
   colourUsage,
-  greyishEvidence,
   type GreyishEvidence,
+  greyishEvidence,
   greyLevelBaseline,
   mostFrequentColourBaseline,
 } from "./colour_stats.ts";
@@ -60,7 +60,11 @@ export function colourReport(
   return {
     modelAccuracy: accuracy(td.valY, predictions),
     mostFrequent: mostFrequentColourBaseline(td.trainY, td.valY, nc),
-    greyLevel: { bins: greyLevel.bins, trainAccuracy: greyLevel.trainAccuracy, valAccuracy: greyLevel.valAccuracy },
+    greyLevel: {
+      bins: greyLevel.bins,
+      trainAccuracy: greyLevel.trainAccuracy,
+      valAccuracy: greyLevel.valAccuracy,
+    },
     usage,
     evidence: greyishEvidence(usage),
   };
@@ -76,7 +80,11 @@ export async function modelColourReport(
   palette: Palette,
 ): Promise<ColourReport> {
   const count = td.valY.length / (td.height * td.width);
-  const predictions = await predictLabels(model, td.valX, { count, height: td.height, width: td.width });
+  const predictions = await predictLabels(model, td.valX, {
+    count,
+    height: td.height,
+    width: td.width,
+  });
   return colourReport(td, palette, predictions);
 }
 
@@ -86,7 +94,11 @@ export async function modelColourReport(
  */
 export function baselineRows(
   reports: { name: string; report: ColourReport }[],
-): { predictor: string; "validation accuracy": number; "training accuracy": number | null }[] {
+): {
+  predictor: string;
+  "validation accuracy": number;
+  "training accuracy": number | null;
+}[] {
   const report = reports[0].report;
   return [
     ...reports.map((r) => ({
@@ -95,12 +107,14 @@ export function baselineRows(
       "training accuracy": null,
     })),
     {
-      predictor: `most frequent colour (#${report.mostFrequent.colour}) everywhere`,
+      predictor:
+        `most frequent colour (#${report.mostFrequent.colour}) everywhere`,
       "validation accuracy": report.mostFrequent.valAccuracy,
       "training accuracy": report.mostFrequent.trainAccuracy,
     },
     {
-      predictor: `most frequent colour per grey level (${report.greyLevel.bins} levels)`,
+      predictor:
+        `most frequent colour per grey level (${report.greyLevel.bins} levels)`,
       "validation accuracy": report.greyLevel.valAccuracy,
       "training accuracy": report.greyLevel.trainAccuracy,
     },
@@ -113,18 +127,37 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  * The measured answer to "do the results look good?" in a few sentences.
  * @see notebooks/01_colourization.ipynb
  */
-export function describeColourReport(r: ColourReport, modelName: string): string {
+export function describeColourReport(
+  r: ColourReport,
+  modelName: string,
+): string {
   const e = r.evidence;
   const vsGrey = r.modelAccuracy - r.greyLevel.valAccuracy;
   return [
-    `${modelName} colours ${pct(r.modelAccuracy)} of validation pixels right; ` +
-    `always answering the most frequent colour gets ${pct(r.mostFrequent.valAccuracy)}, ` +
-    `and the best per-pixel rule from grey level alone gets ${pct(r.greyLevel.valAccuracy)} ` +
-    `(${vsGrey >= 0 ? "+" : ""}${(100 * vsGrey).toFixed(1)} points for the network).`,
-    `Half of the palette (chroma <= ${e.chromaThreshold.toFixed(3)}) is near-grey: those colours are ` +
-    `${pct(e.trueLowChromaShare)} of the true pixels but ${pct(e.predictedLowChromaShare)} of the ` +
-    `predicted ones; mean chroma of the predicted colours ${e.predictedMeanChroma.toFixed(3)} vs ` +
-    `${e.trueMeanChroma.toFixed(3)} for the truth; mean recall ${pct(e.lowChromaRecall)} for the ` +
+    `${modelName} colours ${
+      pct(r.modelAccuracy)
+    } of validation pixels right; ` +
+    `always answering the most frequent colour gets ${
+      pct(r.mostFrequent.valAccuracy)
+    }, ` +
+    `and the best per-pixel rule from grey level alone gets ${
+      pct(r.greyLevel.valAccuracy)
+    } ` +
+    `(${vsGrey >= 0 ? "+" : ""}${
+      (100 * vsGrey).toFixed(1)
+    } points for the network).`,
+    `Half of the palette (chroma <= ${
+      e.chromaThreshold.toFixed(3)
+    }) is near-grey: those colours are ` +
+    `${pct(e.trueLowChromaShare)} of the true pixels but ${
+      pct(e.predictedLowChromaShare)
+    } of the ` +
+    `predicted ones; mean chroma of the predicted colours ${
+      e.predictedMeanChroma.toFixed(3)
+    } vs ` +
+    `${e.trueMeanChroma.toFixed(3)} for the truth; mean recall ${
+      pct(e.lowChromaRecall)
+    } for the ` +
     `near-grey half vs ${pct(e.highChromaRecall)} for the colourful half.`,
   ].join(" ");
 }
@@ -134,7 +167,9 @@ export function describeColourReport(r: ColourReport, modelName: string): string
  * validation / predictions, recall; sorted from least to most colourful.
  * @see notebooks/01_colourization.ipynb
  */
-export function usageRows(report: ColourReport): Record<string, string | number>[] {
+export function usageRows(
+  report: ColourReport,
+): Record<string, string | number>[] {
   return [...report.usage].sort((a, b) => a.chroma - b.chroma).map((u) => ({
     colour: `${u.colour} ${u.hex}`,
     chroma: u.chroma,
@@ -150,14 +185,28 @@ export function usageRows(report: ColourReport): Record<string, string | number>
  * {@link usageRows}, for lib/io/images.ts `imageGrid`.
  * @see notebooks/01_colourization.ipynb
  */
-export function paletteSwatches(report: ColourReport, palette: Palette): Images {
-  const order = [...report.usage].sort((a, b) => a.chroma - b.chroma).map((u) => u.colour);
+export function paletteSwatches(
+  report: ColourReport,
+  palette: Palette,
+): Images {
+  const order = [...report.usage].sort((a, b) => a.chroma - b.chroma).map((u) =>
+    u.colour
+  );
   const side = 8;
   const images = new Float32Array(order.length * side * side * 3);
   order.forEach((c, i) => {
     for (let p = 0; p < side * side; p++) {
-      images.set(palette.colours.subarray(3 * c, 3 * c + 3), (i * side * side + p) * 3);
+      images.set(
+        palette.colours.subarray(3 * c, 3 * c + 3),
+        (i * side * side + p) * 3,
+      );
     }
   });
-  return { images, count: order.length, height: side, width: side, channels: 3 };
+  return {
+    images,
+    count: order.length,
+    height: side,
+    width: side,
+    channels: 3,
+  };
 }

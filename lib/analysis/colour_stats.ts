@@ -179,9 +179,10 @@ export function colourUsage(opts: {
   const recall = perColourRecall(opts.valLabels, opts.predictions, nc);
   return Array.from({ length: nc }, (_, c) => {
     const [r, g, b] = opts.palette.subarray(3 * c, 3 * c + 3);
-    const hex = "#" + [r, g, b].map((v) =>
-      Math.min(255, Math.round(v * 256)).toString(16).padStart(2, "0")
-    ).join("");
+    const hex = "#" +
+      [r, g, b].map((v) =>
+        Math.min(255, Math.round(v * 256)).toString(16).padStart(2, "0")
+      ).join("");
     return {
       colour: c,
       hex,

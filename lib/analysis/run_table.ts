@@ -27,12 +27,21 @@ export interface FinalRow {
  * @see notebooks/04_skip_connections.ipynb
  */
 export function finalRows(
-  runs: { label: string; model: tf.LayersModel; history: EpochRecord[]; cached: boolean }[],
+  runs: {
+    label: string;
+    model: tf.LayersModel;
+    history: EpochRecord[];
+    cached: boolean;
+  }[],
 ): FinalRow[] {
   return runs.map((r) => {
     const last = r.history[r.history.length - 1];
-    const best = r.history.reduce((b, e) => (e.valLoss < b.valLoss ? e : b), last);
-    const mean = r.history.reduce((a, e) => a + e.seconds, 0) / r.history.length;
+    const best = r.history.reduce(
+      (b, e) => (e.valLoss < b.valLoss ? e : b),
+      last,
+    );
+    const mean = r.history.reduce((a, e) => a + e.seconds, 0) /
+      r.history.length;
     return {
       run: r.label,
       parameters: r.model.countParams(),

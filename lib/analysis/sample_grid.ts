@@ -30,19 +30,33 @@ export async function colourizedRows(opts: {
   const pixels = td.height * td.width;
   const size = { count, height: td.height, width: td.width };
   const grey = td.valX.subarray(0, count * pixels);
-  const rows: GridRow[] = [{ label: "grey input", images: { ...size, images: grey, channels: 1 } }];
+  const rows: GridRow[] = [{
+    label: "grey input",
+    images: { ...size, images: grey, channels: 1 },
+  }];
   for (const { label, model } of opts.models) {
     const labels = await predictLabels(model, grey, size);
-    rows.push({ label, images: { ...size, images: paletteToRgb(labels, palette), channels: 3 } });
+    rows.push({
+      label,
+      images: { ...size, images: paletteToRgb(labels, palette), channels: 3 },
+    });
   }
   rows.push(
     {
       label: "palette truth",
-      images: { ...size, images: paletteToRgb(td.valY.subarray(0, count * pixels), palette), channels: 3 },
+      images: {
+        ...size,
+        images: paletteToRgb(td.valY.subarray(0, count * pixels), palette),
+        channels: 3,
+      },
     },
     {
       label: "original",
-      images: { ...size, images: opts.val.images.subarray(0, count * pixels * 3), channels: 3 },
+      images: {
+        ...size,
+        images: opts.val.images.subarray(0, count * pixels * 3),
+        channels: 3,
+      },
     },
   );
   return rows;

@@ -121,7 +121,9 @@ export function scaleShiftSweep(
     const base = forward(model, xs, mode, opts);
     for (const a of scales) {
       for (const b of shifts) {
-        rows.push(compare(model, xs, base, labels, { a, b, mode }, opts.layer).row);
+        rows.push(
+          compare(model, xs, base, labels, { a, b, mode }, opts.layer).row,
+        );
       }
     }
     base.dispose();
@@ -233,11 +235,20 @@ export function sweepCell(
  * telling cells of the CNN sweep, and the UNet beside it.
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
-export function scaleShiftAnswer(cnn: ScaleShiftRow[], unet: ScaleShiftRow[]): string {
+export function scaleShiftAnswer(
+  cnn: ScaleShiftRow[],
+  unet: ScaleShiftRow[],
+): string {
   const f = (r: ScaleShiftRow | undefined) =>
-    r ? `${r.relativeChange.toPrecision(2)} (${(100 * r.agreement).toFixed(0)}% same colour)` : "n/a";
+    r
+      ? `${r.relativeChange.toPrecision(2)} (${
+        (100 * r.agreement).toFixed(0)
+      }% same colour)`
+      : "n/a";
   return [
-    `CNN, BatchNorm on batch statistics: a=2,b=0 ${f(sweepCell(cnn, 2, 0, "training"))}`,
+    `CNN, BatchNorm on batch statistics: a=2,b=0 ${
+      f(sweepCell(cnn, 2, 0, "training"))
+    }`,
     `a=-1,b=0 ${f(sweepCell(cnn, -1, 0, "training"))}`,
     `a=1,b=0.5 ${f(sweepCell(cnn, 1, 0.5, "training"))}`,
     `running statistics: a=2,b=0 ${f(sweepCell(cnn, 2, 0, "inference"))}`,
@@ -263,12 +274,17 @@ export function transformedRows(
   const xs = greyTensor(batch.grey, batch);
   const rows = cells.map((c) => {
     const labels = tf.tidy(() =>
-      tf.argMax(forward(model, tf.add(tf.mul(xs, c.a), c.b) as tf.Tensor4D, c.mode), -1)
+      tf.argMax(
+        forward(model, tf.add(tf.mul(xs, c.a), c.b) as tf.Tensor4D, c.mode),
+        -1,
+      )
     );
     const data = (labels.dataSync() as Int32Array).subarray(0, n * per);
     labels.dispose();
     return {
-      label: `a=${c.a}, b=${c.b}, ${c.mode === "training" ? "batch stats" : "running stats"}`,
+      label: `a=${c.a}, b=${c.b}, ${
+        c.mode === "training" ? "batch stats" : "running stats"
+      }`,
       images: {
         images: paletteToRgb(Uint8Array.from(data), palette),
         count: n,

@@ -89,14 +89,10 @@ function poolWorkerCode(files: WasmFiles, extra = ""): string {
 }
 
 /**
- * Replaces a global property for the duration of `fn`, ignoring writes to it
- * (Emscripten assigns `global.Worker = require("worker_threads").Worker`).
+ * Replaces a global property, ignoring writes to it (Emscripten assigns
+ * `global.Worker = require("worker_threads").Worker`); returns the undo.
  */
-async function withGlobal<T>(
-  key: string,
-  value: unknown,
-  fn: () => Promise<T>,
-): Promise<T> {
+function replaceGlobal(key: string, value: unknown): () => void {
   const g = globalThis as Record<string, unknown>;
   const saved = Object.getOwnPropertyDescriptor(g, key);
   Object.defineProperty(g, key, {
@@ -104,25 +100,21 @@ async function withGlobal<T>(
     get: () => value,
     set: () => {},
   });
-  try {
-    return await fn();
-  } finally {
+  return () => {
     if (saved) Object.defineProperty(g, key, saved);
     else delete g[key];
-  }
+  };
 }
 
-/** Makes `os.cpus()` report `n` entries for the duration of `fn`. */
-async function withCpuCount<T>(n: number, fn: () => Promise<T>): Promise<T> {
+/** Makes `os.cpus()` report `n` entries; returns the undo. */
+function fakeCpuCount(n: number): () => void {
   const osMod = os as unknown as { cpus: () => unknown[] };
   const saved = osMod.cpus;
   const fake = Array.from({ length: n }, () => ({ model: "", speed: 0 }));
   osMod.cpus = () => fake;
-  try {
-    return await fn();
-  } finally {
+  return () => {
     osMod.cpus = saved;
-  }
+  };
 }
 
 /** Options of {@link initThreadedWasm}. */
@@ -188,12 +180,11 @@ export async function initThreadedWasm(
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   setThreadsCount(threads);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Both patches are undone in `finally`, even when initialisation hangs.
+  const restoreWorker = replaceGlobal("Worker", PoolWorker);
+  const restoreCpus = fakeCpuCount(2 * threads);
   try {
-    const init = withGlobal(
-      "Worker",
-      PoolWorker,
-      () => withCpuCount(2 * threads, () => tf.setBackend("wasm")),
-    );
+    const init = tf.setBackend("wasm");
     // A worker that never reports "loaded" would hang initialisation.
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -212,6 +203,8 @@ export async function initThreadedWasm(
     await terminateWasmThreads();
     throw e;
   } finally {
+    restoreWorker();
+    restoreCpus();
     failStart = undefined;
     clearTimeout(timer);
     // Idle pool threads wait on shared memory forever: never keep the

@@ -8,14 +8,12 @@
  * @module
  */
 import { initTf } from "../backend.ts";
-import { writeFileAtomic } from "../io/file_handler.ts";
-import { loadOrPretrain, type PretrainConfig } from "../finetune/pretrain.ts";
-import { loadSegmentationData } from "../finetune/segmentation_data.ts";
-import { compareVariants } from "../finetune/experiment.ts";
-import type { FineTuneConfig } from "../finetune/fine_tune.ts";
-import { predictionPicture } from "../finetune/pictures.ts";
-import { type CostPoint, runCostStudy } from "../finetune/cost_study.ts";
-import { fitCostSlopes, sizeRatios } from "../finetune/cost_fit.ts";
+import {
+  runFineTuneStudy,
+  saveStudy,
+  studyCacheDir,
+  type StudyResult,
+} from "../finetune/study.ts";
 import {
   type FineTuneArgs,
   parseFineTuneArgs,
@@ -31,75 +29,31 @@ function mb(bytes: number): string {
 }
 
 /**
- * Runs the whole job; `print` receives every output line.
+ * The study's results as lines: the variant table, one JSON line per
+ * variant (`kind: "iou"`) and per measured point (`kind: "cost"`), the cost
+ * table and the fitted slopes.
  *
  * @see issue 5, item 6
  */
-export async function runFineTuneCli(
-  args: FineTuneArgs,
-  print: (line: string) => void,
-): Promise<void> {
-  const backend = await initTf();
-  print(`backend: ${backend.name} (${backend.reason})`);
-  const pretrainConfig: Partial<PretrainConfig> = args.quick
-    ? { numBlocks: 4, numEpochs: 2, limitTrain: 200 }
-    : {};
-  const fineTuneConfig: Partial<FineTuneConfig> = args.quick
-    ? { headEpochs: 15, wholeEpochs: 3 }
-    : {};
-  const t0 = performance.now();
-  const pretrained = await loadOrPretrain({
-    data: args.pretrainData,
-    config: pretrainConfig,
-    onStart: ({ source, images }) =>
-      print(`pre-training on ${images} images: ${source.description}`),
-    onEpochEnd: (e, l) =>
-      print(
-        `  pre-train epoch ${e + 1}: loss ${fmt(l.loss)} (${
-          fmt(l.seconds, 1)
-        } s)`,
-      ),
-  });
-  print(
-    `pre-trained network: ${pretrained.dir} (${
-      pretrained.cached ? "cached" : "trained now"
-    }; colourization pixel accuracy ${
-      fmt(pretrained.valAccuracy)
-    }; ${pretrained.source.description})`,
-  );
-  const data = await loadSegmentationData({ data: args.data, size: args.size });
-  print(`segmentation data: ${data.source.description}`);
-
-  const comparison = await compareVariants({
-    pretrained: pretrained.model,
-    data,
-    seeds: args.seeds,
-    config: fineTuneConfig,
-    onResult: (r) =>
-      print(
-        `  ${r.variant} seed ${r.seed}: IoU ${fmt(r.scores.iou)}, thresholded ${
-          fmt(r.scores.thresholdedIou)
-        } (${fmt(r.seconds, 1)} s)`,
-      ),
-  });
-  const synthetic = data.source.synthetic ? " [SYNTHETIC data]" : "";
+export function studyLines(r: StudyResult): string[] {
+  const lines: string[] = [];
+  const print = (line: string) => lines.push(line);
+  const synthetic = r.segmentationSource.synthetic ? " [SYNTHETIC data]" : "";
   print("");
+  print(`Test split (${r.testImages} images, ${r.size}x${r.size})${synthetic}`);
   print(
-    `Test split (${data.test.count} images, ${args.size}x${args.size})${synthetic}`,
+    "variant                 | IoU mean [min, max]   | thresholded mean [min, max] | seeds",
   );
-  print(
-    "variant                 | IoU mean [min, max]     | thresholded mean [min, max] | seeds",
-  );
-  for (const s of comparison.summaries) {
+  for (const s of r.variants) {
     print(
       `${s.variant.padEnd(23)} | ${fmt(s.iou.mean)} [${fmt(s.iou.min)}, ${
         fmt(s.iou.max)
       }] | ${fmt(s.thresholdedIou.mean)} [${fmt(s.thresholdedIou.min)}, ${
         fmt(s.thresholdedIou.max)
-      }]     | ${s.seeds}`,
+      }]       | ${s.seeds}`,
     );
   }
-  for (const s of comparison.summaries) {
+  for (const s of r.variants) {
     print(JSON.stringify({
       kind: "iou",
       variant: s.variant,
@@ -108,43 +62,31 @@ export async function runFineTuneCli(
       seeds: s.seeds,
       iouMin: s.iou.min,
       iouMax: s.iou.max,
-      synthetic: data.source.synthetic,
+      synthetic: r.segmentationSource.synthetic,
     }));
   }
-  await Deno.mkdir(args.out, { recursive: true });
-  const picture = await predictionPicture(
-    data.test,
-    comparison.firstSeedPredictions as Record<string, Uint8Array>,
-  );
-  await writeFileAtomic(`${args.out}/predictions.png`, picture);
-  print(`predictions (seed 0): ${args.out}/predictions.png`);
-
-  const sizes = args.quick ? [32, 64] : [args.size, 2 * args.size];
-  const blocks = args.quick ? [2, 4, 8] : [2, 4, 8, 12, 16];
   print("");
   print(
-    `Cost of one optimizer step (batch 4, 32 filters; MB = 2^20 bytes; machine may be shared)`,
+    `Cost of one optimizer step (batch ${
+      r.cost[0]?.batchSize
+    }, 32 filters; MB = 2^20 bytes; ` +
+      `backend ${r.backend}; the machine may be shared)`,
   );
   print(
     "  n |   S | mode | peak MB | work MB | params MB | grads MB | Adam MB | step ms",
   );
-  const points: CostPoint[] = await runCostStudy({
-    blocks,
-    sizes,
-    onPoint: (p) =>
-      print(
-        `${String(p.n).padStart(3)} | ${
-          String(p.size).padStart(3)
-        } |   ${p.mode}  | ${mb(p.peakBytes).padStart(7)} | ${
-          mb(p.workBytes).padStart(7)
-        } | ${mb(p.paramBytes).padStart(9)} | ${
-          mb(p.gradBytes).padStart(8)
-        } | ${mb(p.optimizerBytes).padStart(7)} | ${
-          fmt(p.stepMs, 1).padStart(7)
-        }`,
-      ),
-  });
-  for (const p of points) {
+  for (const p of r.cost) {
+    print(
+      `${String(p.n).padStart(3)} | ${
+        String(p.size).padStart(3)
+      } |   ${p.mode}  | ${mb(p.peakBytes).padStart(7)} | ${
+        mb(p.workBytes).padStart(7)
+      } | ${mb(p.paramBytes).padStart(9)} | ${mb(p.gradBytes).padStart(8)} | ${
+        mb(p.optimizerBytes).padStart(7)
+      } | ${fmt(p.stepMs, 1).padStart(7)}`,
+    );
+  }
+  for (const p of r.cost) {
     print(JSON.stringify({
       kind: "cost",
       n: p.n,
@@ -158,13 +100,11 @@ export async function runFineTuneCli(
       workBytes: p.workBytes,
     }));
   }
-  const slopes = fitCostSlopes(points);
-  const ratios = sizeRatios(points);
   print("");
   print("Growth per extra block (least-squares slope over n):");
-  for (const s of slopes) {
+  for (const s of r.slopes) {
     print(
-      `  mode ${s.mode}, S=${s.size}: work ${
+      `  mode ${s.mode}, S=${s.size}: work memory ${
         mb(s.workBytesPerBlock.slope)
       } MB/block, ` +
         `grads+Adam ${
@@ -175,44 +115,51 @@ export async function runFineTuneCli(
   }
   print("When S doubles (ratio 2S / S, mean over n):");
   for (const mode of ["a", "b", "c"] as const) {
-    const rs = ratios.filter((r) => r.mode === mode);
+    const rs = r.sizeRatios.filter((x) => x.mode === mode);
     if (rs.length === 0) continue;
-    const mean = (f: (r: typeof rs[number]) => number) =>
-      rs.reduce((s, r) => s + f(r), 0) / rs.length;
+    const mean = (f: (x: typeof rs[number]) => number) =>
+      rs.reduce((s, x) => s + f(x), 0) / rs.length;
     print(
       `  mode ${mode}: work memory x${
-        fmt(mean((r) => r.workBytes), 2)
-      }, parameters x${fmt(mean((r) => r.paramBytes), 2)}, step time x${
-        fmt(mean((r) => r.stepMs), 2)
+        fmt(mean((x) => x.workBytes), 2)
+      }, parameters x${fmt(mean((x) => x.paramBytes), 2)}, step time x${
+        fmt(mean((x) => x.stepMs), 2)
       }`,
     );
   }
-  await writeFileAtomic(
-    `${args.out}/results.json`,
-    JSON.stringify(
-      {
-        backend,
-        quick: args.quick,
-        pretrain: {
-          dir: pretrained.dir,
-          config: pretrained.config,
-          source: pretrained.source,
-          valAccuracy: pretrained.valAccuracy,
-          history: pretrained.history,
-        },
-        segmentationSource: data.source,
-        size: args.size,
-        variants: comparison.summaries,
-        cost: points,
-        slopes,
-        sizeRatios: ratios,
-        seconds: (performance.now() - t0) / 1000,
-      },
-      null,
-      1,
-    ),
+  return lines;
+}
+
+/**
+ * Runs the whole job; `print` receives every output line. Writes
+ * `out/results.json` and `out/predictions.png`.
+ *
+ * @see issue 5, item 6
+ */
+export async function runFineTuneCli(
+  args: FineTuneArgs,
+  print: (line: string) => void,
+): Promise<void> {
+  const backend = await initTf();
+  print(`backend: ${backend.name} (${backend.reason})`);
+  const studyOptions = {
+    quick: args.quick,
+    data: args.data,
+    pretrainData: args.pretrainData,
+    size: args.size,
+    seeds: args.seeds,
+  };
+  const result = await runFineTuneStudy(backend, {
+    ...studyOptions,
+    onLine: print,
+  });
+  for (const line of studyLines(result)) print(line);
+  await saveStudy(result, args.out);
+  // Also where notebooks/06_fine_tuning.ipynb looks for a study with these settings.
+  await saveStudy(result, await studyCacheDir(backend, studyOptions));
+  print(
+    `results: ${args.out}/results.json, predictions (seed 0): ${args.out}/predictions.png`,
   );
-  print(`results: ${args.out}/results.json`);
 }
 
 if (import.meta.main) {

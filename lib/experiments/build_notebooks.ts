@@ -1,9 +1,10 @@
 /**
  * Writes notebooks/01..05 from their readable sources in
- * lib/experiments/notebooks/ (no outputs, no execution counts).
+ * lib/experiments/notebooks/ (no outputs, no execution counts), formatted by
+ * `deno fmt` so that the repository's format check leaves them alone.
  *
- *   deno run --allow-read --allow-write lib/experiments/build_notebooks.ts          # write .ipynb
- *   deno run --allow-read --allow-write lib/experiments/build_notebooks.ts --check  # fail if stale
+ *   deno run --allow-read --allow-write --allow-run lib/experiments/build_notebooks.ts          # write
+ *   deno run --allow-read --allow-write --allow-run lib/experiments/build_notebooks.ts --check  # stale?
  *   deno run ... build_notebooks.ts --scripts DIR   # code cells as DIR/NN_topic.ts, for `deno run`
  *
  * @see notebooks/01_colourization.ipynb
@@ -19,6 +20,53 @@ import { notebook as nb05 } from "./notebooks/nb05_batch_size.ts";
 /** The notebooks of Parts A and B, in order. */
 export const NOTEBOOKS: NotebookSource[] = [nb01, nb02, nb03, nb04, nb05];
 
+/**
+ * The committed form of a notebook: {@link toIpynb} passed through
+ * `deno fmt` with the project's config, every cell ending in a newline
+ * (Deno 2.9's `deno fmt --check` flags them otherwise).
+ */
+export async function builtIpynb(nb: NotebookSource): Promise<string> {
+  const root = new URL("../../", import.meta.url);
+  const dir = await Deno.makeTempDir({ prefix: "colourlab_ipynb_" });
+  try {
+    const path = `${dir}/${nb.file}`;
+    await Deno.writeTextFile(path, toIpynb(nb));
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "fmt",
+        "--quiet",
+        "--config",
+        new URL("deno.json", root).pathname,
+        path,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    if (!out.success) {
+      throw new Error(
+        `deno fmt failed on ${nb.file}: ${
+          new TextDecoder().decode(out.stderr)
+        }`,
+      );
+    }
+    // deno fmt drops the final newline of the cells it reformatted, yet
+    // its --check wants one: put it back
+    const json = JSON.parse(await Deno.readTextFile(path)) as {
+      cells: { cell_type: string; source: string[] }[];
+    };
+    for (const cell of json.cells) {
+      const last = cell.source.length - 1;
+      if (last >= 0 && !cell.source[last].endsWith("\n")) {
+        cell.source[last] += "\n";
+      }
+    }
+    return JSON.stringify(json, null, 1) + "\n";
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 async function main(args: string[]): Promise<number> {
   const root = new URL("../../", import.meta.url);
   const scriptsAt = args.indexOf("--scripts");
@@ -27,7 +75,10 @@ async function main(args: string[]): Promise<number> {
     await Deno.mkdir(dir, { recursive: true });
     const mod = new URL("lib/mod.ts", root).href;
     for (const nb of NOTEBOOKS) {
-      await Deno.writeTextFile(`${dir}/${nb.file.replace(".ipynb", ".ts")}`, toScript(nb, mod));
+      await Deno.writeTextFile(
+        `${dir}/${nb.file.replace(".ipynb", ".ts")}`,
+        toScript(nb, mod),
+      );
     }
     return 0;
   }
@@ -35,11 +86,13 @@ async function main(args: string[]): Promise<number> {
   let stale = 0;
   for (const nb of NOTEBOOKS) {
     const path = new URL(`notebooks/${nb.file}`, root);
-    const text = toIpynb(nb);
+    const text = await builtIpynb(nb);
     const old = await Deno.readTextFile(path).catch(() => "");
     if (old === text) continue;
     if (check) {
-      console.error(`${nb.file} is not what lib/experiments/notebooks/ makes: run build_notebooks.ts`);
+      console.error(
+        `${nb.file} is not what lib/experiments/notebooks/ makes: run build_notebooks.ts`,
+      );
       stale++;
     } else {
       await Deno.writeTextFile(path, text);

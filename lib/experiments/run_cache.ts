@@ -20,7 +20,11 @@ import type { Palette } from "../data/types.ts";
 import { buildCnn } from "../models/cnn.ts";
 import { writeFileAtomic } from "../io/file_handler.ts";
 import { buildUNet } from "../models/unet.ts";
-import { CHECKPOINT_FILE, readCheckpoint, setModelWeights } from "../train/checkpoint.ts";
+import {
+  CHECKPOINT_FILE,
+  readCheckpoint,
+  setModelWeights,
+} from "../train/checkpoint.ts";
 import { trainModel, type TrainOptions } from "../train/fit.ts";
 import type { EpochRecord } from "../train/types.ts";
 import { type ExperimentData, trainData } from "./experiment_data.ts";
@@ -89,7 +93,9 @@ export function codeHash(): Promise<string> {
     for (const dir of CODE_DIRS) {
       const url = new URL(dir, import.meta.url);
       for await (const e of Deno.readDir(url)) {
-        if (e.isFile && e.name.endsWith(".ts")) files.push(new URL(e.name, url));
+        if (e.isFile && e.name.endsWith(".ts")) {
+          files.push(new URL(e.name, url));
+        }
       }
     }
     files.sort((a, b) => a.href.localeCompare(b.href));
@@ -104,7 +110,9 @@ export function codeHash(): Promise<string> {
 }
 
 /** The spec with every default filled in (what the key hashes). */
-export function resolveSpec(spec: ExperimentSpec): Required<Omit<ExperimentSpec, "limitTrain" | "limitVal">> & {
+export function resolveSpec(
+  spec: ExperimentSpec,
+): Required<Omit<ExperimentSpec, "limitTrain" | "limitVal">> & {
   limitTrain: number | null;
   limitVal: number | null;
 } {
@@ -194,7 +202,9 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   try {
     return JSON.parse(await Deno.readTextFile(path)) as T;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) return undefined;
+    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) {
+      return undefined;
+    }
     throw e;
   }
 }
@@ -209,7 +219,9 @@ async function completeRun(
 ): Promise<{ record?: RunRecord; history?: EpochRecord[] }> {
   const record = await readJson<RunRecord>(`${dir}/run.json`);
   const history = await readJson<EpochRecord[]>(`${dir}/history.json`);
-  return record && history?.length === spec.numEpochs ? { record, history } : {};
+  return record && history?.length === spec.numEpochs
+    ? { record, history }
+    : {};
 }
 
 /**
@@ -303,10 +315,14 @@ export async function trainOrLoad(
 export function describeRun(run: RunResult): string {
   const last = run.history[run.history.length - 1];
   const how = run.cached
-    ? `read from cache ${run.dir} (trained earlier in ${run.trainSeconds.toFixed(0)} s)`
+    ? `read from cache ${run.dir} (trained earlier in ${
+      run.trainSeconds.toFixed(0)
+    } s)`
     : `trained now in ${run.trainSeconds.toFixed(0)} s, cached in ${run.dir}`;
   const result = last
-    ? `; final val loss ${last.valLoss.toFixed(3)}, val accuracy ${last.valAccuracy.toFixed(3)}`
+    ? `; final val loss ${last.valLoss.toFixed(3)}, val accuracy ${
+      last.valAccuracy.toFixed(3)
+    }`
     : "";
   return `${run.runId}: ${how}${result}`;
 }
@@ -335,9 +351,14 @@ export async function trainOrLoadAll(
   const runs: RunResult[] = [];
   for (const spec of specs) {
     // no progress display for a run that is only read from the cache
-    const show = opts.progress && (opts.retrain || !(await isCached(spec, opts)));
+    const show = opts.progress &&
+      (opts.retrain || !(await isCached(spec, opts)));
     const p = show ? opts.progress!(opts.label?.(spec) ?? spec.model) : {};
-    const run = await trainOrLoad(spec, { ...opts, onBatchEnd: p.onBatchEnd, onEpochEnd: p.onEpochEnd });
+    const run = await trainOrLoad(spec, {
+      ...opts,
+      onBatchEnd: p.onBatchEnd,
+      onEpochEnd: p.onEpochEnd,
+    });
     await p.done?.();
     await opts.onRun?.(run);
     runs.push(run);

@@ -23,6 +23,7 @@ import {
 } from "./deeplab.ts";
 import { type SegmentationScores, segmentationScores } from "./metrics.ts";
 import {
+  balancedClassWeights,
   type PixelDataset,
   type PixelEpochLogs,
   predictAll,
@@ -52,15 +53,21 @@ export interface FineTuneConfig {
   wholeEpochs: number;
   wholeLearningRate: number;
   batchSize: number;
+  /**
+   * Weigh horse and background pixels equally in the loss (true), or
+   * every pixel the same (false, the plain mean as the original).
+   */
+  balanced: boolean;
 }
 
 /** Defaults of {@link FineTuneConfig}. */
 export const FINE_TUNE_DEFAULTS: FineTuneConfig = {
   headEpochs: 30,
-  headLearningRate: 0.01,
-  wholeEpochs: 10,
+  headLearningRate: 0.05,
+  wholeEpochs: 8,
   wholeLearningRate: 0.001,
   batchSize: 16,
+  balanced: true,
 };
 
 /** The outcome of one variant with one seed. */
@@ -122,6 +129,9 @@ export async function fineTuneLastLayer(
       batchSize: cfg.batchSize,
       learningRate: cfg.headLearningRate,
       seed,
+      classWeights: cfg.balanced
+        ? balancedClassWeights(train.labels, 2)
+        : undefined,
       onEpochEnd,
     },
   );
@@ -178,6 +188,9 @@ export async function runVariant(
           batchSize: cfg.batchSize,
           learningRate: cfg.wholeLearningRate,
           seed: opts.seed,
+          classWeights: cfg.balanced
+            ? balancedClassWeights(train.labels, 2)
+            : undefined,
           onEpochEnd: opts.onEpochEnd,
         },
       );

@@ -39,6 +39,11 @@ export interface PixelTrainOptions {
   learningRate: number;
   /** Seed of the shuffles (each epoch its own permutation). */
   seed: number;
+  /**
+   * Weight of each class in the loss (default: all 1, the plain mean).
+   * Segmentation uses balanced weights (see {@link balancedClassWeights}).
+   */
+  classWeights?: number[];
   onEpochEnd?: (epoch: number, logs: PixelEpochLogs) => void;
 }
 
@@ -69,6 +74,45 @@ export function gatherBatch(
 }
 
 /**
+ * Per-pixel softmax cross-entropy, each pixel weighted by the weight of its
+ * true class, divided by the sum of the weights.
+ *
+ * @see notebooks/06_fine_tuning.ipynb
+ */
+export function weightedPixelCrossEntropy(
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  classWeights: number[],
+): tf.Scalar {
+  return tf.tidy(() => {
+    const numClasses = logits.shape[logits.shape.length - 1];
+    const pixels = logits.size / numClasses;
+    const flatLabels = tf.reshape(labels, [pixels]);
+    const logProbs = tf.logSoftmax(tf.reshape(logits, [pixels, numClasses]));
+    const ce = tf.neg(
+      tf.sum(tf.mul(logProbs, tf.oneHot(flatLabels, numClasses)), 1),
+    );
+    const w = tf.gather(tf.tensor1d(classWeights), flatLabels);
+    return tf.div(tf.sum(tf.mul(ce, w)), tf.sum(w)) as tf.Scalar;
+  });
+}
+
+/**
+ * Class weights 1 / (numClasses * share of the class) over the labels, so
+ * that every class weighs the same in total (a class absent gets weight 0).
+ *
+ * @see notebooks/06_fine_tuning.ipynb
+ */
+export function balancedClassWeights(
+  labels: Uint8Array,
+  numClasses: number,
+): number[] {
+  const counts = new Array(numClasses).fill(0);
+  for (const l of labels) counts[l]++;
+  return counts.map((c) => (c === 0 ? 0 : labels.length / (numClasses * c)));
+}
+
+/**
  * Trains `variables` with Adam (PyTorch's) to minimise the mean per-pixel
  * cross-entropy of `forward(xs)` against the labels. Returns the loss of
  * each epoch. Throws on a NaN or infinite loss, naming epoch and batch.
@@ -95,7 +139,10 @@ export async function trainPixels(
         );
         const { xs, ys } = gatherBatch(data, idx);
         const { value, grads } = tf.variableGrads(
-          () => pixelCrossEntropy(forward(xs), ys),
+          () =>
+            opts.classWeights
+              ? weightedPixelCrossEntropy(forward(xs), ys, opts.classWeights)
+              : pixelCrossEntropy(forward(xs), ys),
           variables,
         );
         adam.applyGradients(grads);

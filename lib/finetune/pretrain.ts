@@ -46,9 +46,11 @@ export const PRETRAIN_DEFAULTS: PretrainConfig = {
   numFilters: 32,
   dilations: [2, 4, 8],
   numColours: 24,
-  numEpochs: 3,
-  batchSize: 50,
+  // Small, because CPU time is scarce here: 2 passes over 2,500 horses.
+  numEpochs: 2,
+  batchSize: 25,
   learningRate: 0.001,
+  limitTrain: 2500,
   seed: 0,
 };
 

@@ -55,3 +55,26 @@ export function greySegmentationInputs(set: SegmentationSet): Float32Array {
   }
   return grey;
 }
+
+/**
+ * The Weizmann folder a notebook uses: `COLOURLAB_WEIZMANN` (a folder, or
+ * "synthetic" for none), else `../shared/data/weizmann-horses` beside the
+ * project when it exists, else undefined (the synthetic shapes).
+ *
+ * @see notebooks/06_fine_tuning.ipynb
+ */
+export function defaultWeizmannDir(): string | undefined {
+  let fromEnv: string | undefined;
+  try {
+    fromEnv = Deno.env.get("COLOURLAB_WEIZMANN");
+  } catch { /* no --allow-env */ }
+  if (fromEnv) return fromEnv === "synthetic" ? undefined : fromEnv;
+  const shared = decodeURIComponent(
+    new URL("../../../shared/data/weizmann-horses", import.meta.url).pathname,
+  );
+  try {
+    return Deno.statSync(`${shared}/mask`).isDirectory ? shared : undefined;
+  } catch {
+    return undefined;
+  }
+}

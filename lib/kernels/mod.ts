@@ -1,15 +1,17 @@
 /**
  * The project's own tfjs kernels and gradients.
  *
- * - every backend: a Conv2D gradient that supports dilation (tfjs refuses it),
- *   also for tfjs-layers' fused convolutions;
+ * - every backend: Conv2D and FusedConv2D gradients that support dilation
+ *   (tfjs refuses it) and compute no input gradient that is not needed
+ *   (tfjs-layers' fused convolutions always computed the first layer's);
  * - wasm: Conv2DBackpropFilter (missing there; SIMD), a fast
  *   Conv2DBackpropInput (a flipped forward convolution), and Sum/Mean over
  *   leading axes (SIMD column sums, no transpose), Identity and same-dtype
  *   Cast without copies, and fused BatchNorm training kernels (used by
  *   batchNormTrain() in batch_norm_train.ts) and the 2x2 max-pool gradient
- *   (maxPool2x2Grad() in max_pool_grad.ts), SplitV and Concat as block
- *   copies.
+ *   (maxPool2x2Grad() in max_pool_grad.ts), the softmax cross-entropy
+ *   (softmaxCrossEntropy() in softmax_cross_entropy.ts), SplitV and Concat
+ *   as block copies.
  *
  * @module
  */
@@ -20,7 +22,7 @@ import {
   markDilationAwareFilterGrad,
   registerConv2dGradient,
 } from "./conv2d_gradient.ts";
-import { enableDilatedFusedConv2dGradient } from "./fused_conv2d_dilation.ts";
+import { enableFusedConv2dGradient } from "./fused_conv2d_gradient.ts";
 import { conv2dBackpropFilterConfig } from "./wasm/conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./wasm/conv2d_backprop_input.ts";
 import { reduceLeadingConfigs } from "./wasm/reduce_leading.ts";
@@ -28,6 +30,7 @@ import { aliasConfigs } from "./wasm/alias.ts";
 import { batchNormTrainConfigs } from "./wasm/batch_norm_train.ts";
 import { maxPoolGradConfig } from "./wasm/max_pool_grad.ts";
 import { splitConcatConfigs } from "./wasm/split_concat.ts";
+import { softmaxXentConfig } from "./wasm/softmax_cross_entropy.ts";
 
 /** Registers (replacing any previous) one kernel config. */
 function replaceKernel(config: tf.KernelConfig): void {
@@ -49,10 +52,10 @@ const done = new Set<string>();
 export function registerOwnKernels(backendName: string): string[] {
   const names = [
     "Conv2D gradient (dilation)",
-    "fused Conv2D gradient (dilation)",
+    "FusedConv2D gradient (dilation, lazy)",
   ];
   registerConv2dGradient();
-  enableDilatedFusedConv2dGradient();
+  enableFusedConv2dGradient();
   if (backendName === "wasm") {
     if (!done.has(backendName)) {
       replaceKernel(conv2dBackpropFilterConfig);
@@ -62,6 +65,7 @@ export function registerOwnKernels(backendName: string): string[] {
       for (const config of batchNormTrainConfigs) replaceKernel(config);
       replaceKernel(maxPoolGradConfig);
       for (const config of splitConcatConfigs()) replaceKernel(config);
+      replaceKernel(softmaxXentConfig);
       markDilationAwareFilterGrad("wasm");
     }
     names.push(
@@ -72,6 +76,7 @@ export function registerOwnKernels(backendName: string): string[] {
       "BatchNorm training forward and backward, fused (wasm)",
       "2x2 max-pool gradient, fused (wasm)",
       "SplitV, Concat as block copies (wasm)",
+      "softmax cross-entropy with its gradient, fused (wasm)",
     );
   }
   done.add(backendName);

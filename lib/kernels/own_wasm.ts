@@ -93,6 +93,18 @@ export interface OwnWasmExports {
     dstC0: number,
     width: number,
   ): void;
+  /**
+   * grad = (softmax - onehot) / rows and per-row stats (see
+   * as/softmax_xent.as); returns 0, or rows - r for a bad label at row r.
+   */
+  softmaxXent(
+    xPtr: number,
+    labelPtr: number,
+    gradPtr: number,
+    statsPtr: number,
+    rows: number,
+    C: number,
+  ): number;
 }
 
 const modules = new Map<boolean, WebAssembly.Module>();

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
+  accountingAnswer,
+  accountingRows,
   cnnFormulas,
   cnnLayerFormulas,
   type CnnSizes,
   layerKind,
+  layerTableRows,
   measureModel,
   studentFormulas,
   totals,
@@ -38,15 +41,27 @@ Deno.test("accounting formulas", async (t) => {
     );
   });
 
-  for (const s of [
-    handout,
-    { ...handout, width: 64, height: 64 },
-    { numFilters: 8, numColours: 5, kernelSize: 5, width: 16, height: 24 },
-    { numFilters: 3, numColours: 7, kernelSize: 1, width: 8, height: 8, inChannels: 3 },
-  ]) {
-    await t.step(`closed forms equal the layer table ${JSON.stringify(s)}`, () => {
-      assert.deepEqual(cnnFormulas(s), totals(cnnLayerFormulas(s)));
-    });
+  for (
+    const s of [
+      handout,
+      { ...handout, width: 64, height: 64 },
+      { numFilters: 8, numColours: 5, kernelSize: 5, width: 16, height: 24 },
+      {
+        numFilters: 3,
+        numColours: 7,
+        kernelSize: 1,
+        width: 8,
+        height: 8,
+        inChannels: 3,
+      },
+    ]
+  ) {
+    await t.step(
+      `closed forms equal the layer table ${JSON.stringify(s)}`,
+      () => {
+        assert.deepEqual(cnnFormulas(s), totals(cnnLayerFormulas(s)));
+      },
+    );
   }
 
   await t.step("doubling W and H: weights same, outputs and MACs x4", () => {
@@ -58,7 +73,14 @@ Deno.test("accounting formulas", async (t) => {
   });
 
   await t.step("the student's formulas: where they differ from ours", () => {
-    for (const s of [handout, { ...handout, width: 64, height: 64, numColours: 10 }]) {
+    for (
+      const s of [handout, {
+        ...handout,
+        width: 64,
+        height: 64,
+        numColours: 10,
+      }]
+    ) {
       const st = studentFormulas(s);
       const ours = cnnFormulas(s);
       // the final conv's NC biases are missing
@@ -105,4 +127,33 @@ Deno.test("accounting formulas agree with built tfjs models", async (t) => {
       model.dispose();
     });
   }
+});
+
+Deno.test("accounting tables for the notebook", async (t) => {
+  await tf.setBackend("cpu");
+  const model = buildCnn({ ...handout, seed: 0 });
+  await t.step("accountingRows: every convention agrees with the model", () => {
+    const rows = accountingRows(handout, model);
+    assert.equal(rows.length, 7);
+    assert.ok(rows.every((r) => r.agrees));
+    const params = rows.find((r) => r.quantity.includes("countParams"))!;
+    assert.equal(params.model, model.countParams());
+    assert.equal(rows[0].student, studentFormulas(handout).weights);
+    assert.match(
+      accountingAnswer(rows),
+      /32x32: 86,352 weights.*every count matches/,
+    );
+  });
+  await t.step("layerTableRows flags a layer that disagrees", () => {
+    const formula = cnnLayerFormulas(handout);
+    const measured = measureModel(model);
+    assert.ok(layerTableRows(formula, measured).every((r) => r.agrees));
+    const wrong = measured.map((l, i) =>
+      i === 4 ? { ...l, macs: l.macs + 1 } : l
+    );
+    const rows = layerTableRows(formula, wrong);
+    assert.deepEqual(rows.map((r) => r.agrees).indexOf(false), 4);
+    assert.equal(rows.filter((r) => !r.agrees).length, 1);
+  });
+  model.dispose();
 });

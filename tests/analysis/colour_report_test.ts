@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { baselineRows, colourReport, describeColourReport, paletteSwatches, usageRows } from "../../lib/analysis/colour_report.ts";
+import {
+  baselineRows,
+  colourReport,
+  describeColourReport,
+  paletteSwatches,
+  usageRows,
+} from "../../lib/analysis/colour_report.ts";
 import type { TrainData } from "../../lib/train/types.ts";
 
 Deno.test("colour report: model vs baselines on a hand-made set", () => {
@@ -13,7 +19,11 @@ Deno.test("colour report: model vs baselines on a hand-made set", () => {
     width: 4,
     numColours: 2,
   };
-  const palette = { colours: new Float32Array([0.5, 0.5, 0.5, 0.9, 0.1, 0.1]), numColours: 2, description: "" };
+  const palette = {
+    colours: new Float32Array([0.5, 0.5, 0.5, 0.9, 0.1, 0.1]),
+    numColours: 2,
+    description: "",
+  };
   const predictions = new Uint8Array([0, 0, 1, 1]);
   const r = colourReport(td, palette, predictions, { bins: 4 });
   assert.equal(r.modelAccuracy, 3 / 4);
@@ -31,5 +41,8 @@ Deno.test("colour report: model vs baselines on a hand-made set", () => {
   assert.equal(usage[0].colour, "0 #808080");
   const sw = paletteSwatches(r, palette);
   assert.equal(sw.count, 2);
-  assert.deepEqual(Array.from(sw.images.subarray(64 * 3, 64 * 3 + 3)), Array.from(palette.colours.subarray(3, 6)));
+  assert.deepEqual(
+    Array.from(sw.images.subarray(64 * 3, 64 * 3 + 3)),
+    Array.from(palette.colours.subarray(3, 6)),
+  );
 });

@@ -44,7 +44,9 @@ Deno.test("colour_stats baselines on hand-made labels", async (t) => {
     // 0.3 was never seen: falls back to the most frequent colour overall
     const fallback = mostFrequentColourBaseline(trainLabels, [], 3).colour;
     assert.equal(b.colourOfBin[greyBin(0.3, 10)], fallback);
-    const expected = [1, 2, 2, fallback].filter((c, i) => c === valLabels[i]).length / 4;
+    const expected = [1, 2, 2, fallback].filter((c, i) =>
+      c === valLabels[i]
+    ).length / 4;
     assert.equal(b.valAccuracy, expected);
   });
 
@@ -69,29 +71,51 @@ Deno.test("colour_stats baselines on hand-made labels", async (t) => {
 
 Deno.test("colour_stats greyish evidence", async (t) => {
   await t.step("colourfulness of grey vs saturated colours", () => {
-    assert.deepEqual(colourfulness(0.5, 0.5, 0.5), { saturation: 0, chroma: 0 });
+    assert.deepEqual(colourfulness(0.5, 0.5, 0.5), {
+      saturation: 0,
+      chroma: 0,
+    });
     const red = colourfulness(0.8, 0.2, 0.2);
     assert.ok(Math.abs(red.chroma - 0.6) < 1e-12);
     assert.ok(Math.abs(red.saturation - 0.75) < 1e-12);
   });
 
-  await t.step("predictions that collapse onto grey colours are flagged", () => {
-    // palette: 0 grey, 1 light grey, 2 red, 3 blue
-    const palette = new Float32Array([
-      0.5, 0.5, 0.5, 0.7, 0.7, 0.72, 0.9, 0.1, 0.1, 0.1, 0.1, 0.9,
-    ]);
-    const valLabels = [0, 1, 2, 3, 2, 3];
-    const predictions = [0, 1, 0, 1, 2, 0];
-    const usage = colourUsage({ palette, trainLabels: valLabels, valLabels, predictions });
-    assert.equal(usage.length, 4);
-    assert.equal(usage[2].hex, "#e61a1a");
-    assert.equal(usage[0].predictedShare, 3 / 6);
-    assert.equal(usage[2].recall, 1 / 2);
-    const e = greyishEvidence(usage);
-    assert.ok(Math.abs(e.trueLowChromaShare - 2 / 6) < 1e-12);
-    assert.ok(Math.abs(e.predictedLowChromaShare - 5 / 6) < 1e-12);
-    assert.ok(e.predictedMeanChroma < e.trueMeanChroma);
-    assert.equal(e.lowChromaRecall, 1);
-    assert.equal(e.highChromaRecall, 0.25);
-  });
+  await t.step(
+    "predictions that collapse onto grey colours are flagged",
+    () => {
+      // palette: 0 grey, 1 light grey, 2 red, 3 blue
+      const palette = new Float32Array([
+        0.5,
+        0.5,
+        0.5,
+        0.7,
+        0.7,
+        0.72,
+        0.9,
+        0.1,
+        0.1,
+        0.1,
+        0.1,
+        0.9,
+      ]);
+      const valLabels = [0, 1, 2, 3, 2, 3];
+      const predictions = [0, 1, 0, 1, 2, 0];
+      const usage = colourUsage({
+        palette,
+        trainLabels: valLabels,
+        valLabels,
+        predictions,
+      });
+      assert.equal(usage.length, 4);
+      assert.equal(usage[2].hex, "#e61a1a");
+      assert.equal(usage[0].predictedShare, 3 / 6);
+      assert.equal(usage[2].recall, 1 / 2);
+      const e = greyishEvidence(usage);
+      assert.ok(Math.abs(e.trueLowChromaShare - 2 / 6) < 1e-12);
+      assert.ok(Math.abs(e.predictedLowChromaShare - 5 / 6) < 1e-12);
+      assert.ok(e.predictedMeanChroma < e.trueMeanChroma);
+      assert.equal(e.lowChromaRecall, 1);
+      assert.equal(e.highChromaRecall, 0.25);
+    },
+  );
 });

@@ -4,7 +4,16 @@ import { seededRng } from "../../lib/random.ts";
 import { buildCnn } from "../../lib/models/cnn.ts";
 import { buildUNet } from "../../lib/models/unet.ts";
 import { forward } from "../../lib/analysis/predict.ts";
-import { changeMap, ringProfile, scaleShiftSweep } from "../../lib/analysis/scale_shift.ts";
+import {
+  analysisBatch,
+  changeMap,
+  mapRows,
+  ringProfile,
+  scaleShiftAnswer,
+  scaleShiftSweep,
+  sweepMatrix,
+  transformedRows,
+} from "../../lib/analysis/scale_shift.ts";
 
 const shape = { height: 16, width: 16 };
 const opts = { numFilters: 4, numColours: 5, ...shape, seed: 3 };
@@ -20,15 +29,18 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
   const grey = randomGrey(6, 1);
   const labels = new Uint8Array(grey.length);
 
-  await t.step("training-mode forward leaves weights and tensors as they were", () => {
-    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
-    const n = tf.memory().numTensors;
-    const xs = tf.tensor4d(grey, [6, 16, 16, 1]);
-    tf.dispose([forward(model, xs, "training"), xs]);
-    assert.equal(tf.memory().numTensors, n);
-    const after = model.getWeights().map((w) => Array.from(w.dataSync()));
-    assert.deepEqual(after, before);
-  });
+  await t.step(
+    "training-mode forward leaves weights and tensors as they were",
+    () => {
+      const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+      const n = tf.memory().numTensors;
+      const xs = tf.tensor4d(grey, [6, 16, 16, 1]);
+      tf.dispose([forward(model, xs, "training"), xs]);
+      assert.equal(tf.memory().numTensors, n);
+      const after = model.getWeights().map((w) => Array.from(w.dataSync()));
+      assert.deepEqual(after, before);
+    },
+  );
 
   const n = tf.memory().numTensors;
   const rows = scaleShiftSweep(model, grey, labels, {
@@ -52,43 +64,103 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
     }
   });
 
-  await t.step("training mode: a < 0 changes outputs (max-pool becomes min-pool)", () => {
-    assert.ok(at(-1, 0, "training").relativeChange > 0.05);
-    assert.ok(at(-1, 0, "training").agreement < 1);
-  });
+  await t.step(
+    "training mode: a < 0 changes outputs (max-pool becomes min-pool)",
+    () => {
+      assert.ok(at(-1, 0, "training").relativeChange > 0.05);
+      assert.ok(at(-1, 0, "training").agreement < 1);
+    },
+  );
 
   await t.step("inference mode: running statistics do not undo a scale", () => {
     // untrained, the logits are dominated by conv6's bias: compare the modes
     assert.ok(at(3, 0, "inference").relativeChange > 0.01);
-    assert.ok(at(3, 0, "inference").relativeChange > 50 * at(3, 0, "training").relativeChange);
+    assert.ok(
+      at(3, 0, "inference").relativeChange >
+        50 * at(3, 0, "training").relativeChange,
+    );
   });
 
-  await t.step("training mode: after bn1 a shift changes the border most", () => {
-    // zero padding: border pixels of conv1 miss some taps, so b * sum(taps)
-    // is not one constant per channel there (32x32: the border is a smaller share)
-    const big = { height: 32, width: 32 };
-    const net = buildCnn({ ...opts, ...big });
-    const xs = Float32Array.from({ length: 4 * 32 * 32 }, seededRng(2));
-    const layer = "bn1"; // pooled to 16x16
-    const map = changeMap(net, xs, { ...big, a: 1, b: 0.5, mode: "training", layer });
-    assert.equal(map.length, 256);
-    const ring = ringProfile(map, { height: 16, width: 16 });
-    assert.ok(ring[0] > 2 * ring[7], `edge ${ring[0]} vs centre ${ring[7]}`);
-    const scaled = changeMap(net, xs, { ...big, a: 2, b: 0, mode: "training", layer });
-    assert.ok(Math.max(...scaled) < 1e-3 * Math.max(...map));
-    net.dispose();
+  await t.step(
+    "training mode: after bn1 a shift changes the border most",
+    () => {
+      // zero padding: border pixels of conv1 miss some taps, so b * sum(taps)
+      // is not one constant per channel there (32x32: the border is a smaller share)
+      const big = { height: 32, width: 32 };
+      const net = buildCnn({ ...opts, ...big });
+      const xs = Float32Array.from({ length: 4 * 32 * 32 }, seededRng(2));
+      const layer = "bn1"; // pooled to 16x16
+      const map = changeMap(net, xs, {
+        ...big,
+        a: 1,
+        b: 0.5,
+        mode: "training",
+        layer,
+      });
+      assert.equal(map.length, 256);
+      const ring = ringProfile(map, { height: 16, width: 16 });
+      assert.ok(ring[0] > 2 * ring[7], `edge ${ring[0]} vs centre ${ring[7]}`);
+      const scaled = changeMap(net, xs, {
+        ...big,
+        a: 2,
+        b: 0,
+        mode: "training",
+        layer,
+      });
+      assert.ok(Math.max(...scaled) < 1e-3 * Math.max(...map));
+      net.dispose();
+    },
+  );
+
+  await t.step(
+    "the UNet's last layer sees the raw input: a scale changes it",
+    () => {
+      const unet = buildUNet(opts);
+      const [r] = scaleShiftSweep(unet, grey, labels, {
+        ...shape,
+        scales: [3],
+        shifts: [0],
+        modes: ["training"],
+      });
+      assert.ok(r.relativeChange > 1e-3);
+      unet.dispose();
+    },
+  );
+
+  await t.step("sweep as a matrix, an answer line, transformed images", () => {
+    const m = sweepMatrix(rows, "training", "relativeChange");
+    assert.deepEqual(m.yLabels, ["a = -1", "a = 0.5", "a = 1", "a = 3"]);
+    assert.deepEqual(m.xLabels, ["b = 0", "b = 0.5"]);
+    assert.equal(m.matrix[2][0], 0);
+    assert.equal(m.matrix[0][1], at(-1, 0.5, "training").relativeChange);
+    assert.match(scaleShiftAnswer(rows, rows), /a=-1,b=0 \d/);
+    const palette = {
+      colours: Float32Array.from({ length: 15 }, (_, i) => i / 15),
+      numColours: 5,
+      description: "",
+    };
+    const n = tf.memory().numTensors;
+    const grid = transformedRows(model, { ...shape, grey }, palette, [
+      { a: 1, b: 0, mode: "training" },
+      { a: -1, b: 0, mode: "inference" },
+    ], 4);
+    assert.equal(tf.memory().numTensors, n);
+    assert.equal(grid.length, 2);
+    assert.equal(grid[0].images.count, 4);
+    assert.equal(grid[0].images.images.length, 4 * 16 * 16 * 3);
   });
 
-  await t.step("the UNet's last layer sees the raw input: a scale changes it", () => {
-    const unet = buildUNet(opts);
-    const [r] = scaleShiftSweep(unet, grey, labels, {
-      ...shape,
-      scales: [3],
-      shifts: [0],
-      modes: ["training"],
+  await t.step("analysis batch and map rows", () => {
+    const td = { valX: grey, valY: labels, height: 16, width: 16 };
+    const b = analysisBatch(td, 4);
+    assert.equal(b.count, 4);
+    assert.equal(b.grey.length, 4 * 256);
+    assert.equal(analysisBatch(td, 100).count, 6);
+    const rowsOf = mapRows(Float32Array.from({ length: 6 }, (_, i) => i), {
+      height: 2,
+      width: 3,
     });
-    assert.ok(r.relativeChange > 1e-3);
-    unet.dispose();
+    assert.deepEqual(rowsOf, [[0, 1, 2], [3, 4, 5]]);
   });
 
   await t.step("ringProfile averages by distance to the nearest edge", () => {

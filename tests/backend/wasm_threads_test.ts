@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { decodeFloats } from "./fixtures/base64.ts";
 
 const CHILD = new URL("./fixtures/wasm_child.ts", import.meta.url);
+const FAULT_CHILD = new URL("./fixtures/wasm_fault_child.ts", import.meta.url);
 /** An exiting child takes about a second; a hanging pool never exits. */
 const EXIT_LIMIT_MS = 30_000;
 
@@ -18,8 +19,8 @@ interface ChildResult {
   ms: number;
 }
 
-/** Runs the child with narrow permissions; fails if it does not exit in time. */
-async function runChild(threads: number): Promise<ChildResult> {
+/** Runs a child with narrow permissions; fails if it does not exit in time. */
+async function runChild(threads: number, script = CHILD): Promise<ChildResult> {
   const npmDir = new URL(
     "../../../../",
     import.meta.resolve("@tensorflow/tfjs-backend-wasm"),
@@ -31,7 +32,7 @@ async function runChild(threads: number): Promise<ChildResult> {
       `--allow-read=${
         decodeURIComponent(new URL("../../", import.meta.url).pathname)
       },${decodeURIComponent(npmDir.pathname)}`,
-      CHILD.href,
+      script.href,
       String(threads),
     ],
     stdout: "piped",
@@ -87,4 +88,19 @@ Deno.test("threaded wasm under Deno", async (t) => {
       assert.equal(d, 0, `max relative difference ${d}`);
     });
   }
+});
+
+Deno.test("pool workers that fail make threaded wasm fall back, not crash", async () => {
+  const r = await runChild(2, FAULT_CHILD) as unknown as {
+    error: string;
+    ok: boolean;
+    threads: number;
+    sum: number;
+    ms: number;
+  };
+  assert.match(r.error, /a wasm pool worker failed: injected fault/);
+  assert.equal(r.ok, true);
+  assert.equal(r.threads, 1);
+  // 3x3 'same' conv of ones over 5x5x2 ones: 2 * (9 * 9 + 12 * 6 + 4 * 4).
+  assert.equal(r.sum, 338);
 });

@@ -3,7 +3,7 @@ import { PROJECT_ROOT, trainerCommand } from "../../lib/cli/launch.ts";
 import { CHECKPOINT_FILE, readCheckpoint } from "../../lib/train/checkpoint.ts";
 import type { EpochRecord } from "../../lib/train/types.ts";
 
-// Tiny settings on the built-in synthetic set: 3 epochs of 30 batches.
+// Tiny settings on the built-in synthetic set: 3 epochs of 15 batches.
 const ARGS = [
   ...[
     "--model",
@@ -162,7 +162,13 @@ Deno.test("deno task train", async (t) => {
     );
 
     await t.step("a bad flag prints the problem and the usage", async () => {
-      const r = await denoTaskTrain(["--model", "cnn", "--epochs", "two"]);
+      const r = await denoTaskTrain([
+        ...ARGS,
+        "--out",
+        `${tmp}/bad`,
+        "--epochs",
+        "two",
+      ]);
       assert.equal(r.code, 2);
       assert.match(
         r.stderr,

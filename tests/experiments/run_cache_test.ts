@@ -15,7 +15,10 @@ import {
 function images(count: number, seed: number): ImageSet {
   const rng = seededRng(seed);
   return {
-    images: Float32Array.from({ length: count * 32 * 32 * 3 }, () => Math.floor(rng() * 256) / 256),
+    images: Float32Array.from(
+      { length: count * 32 * 32 * 3 },
+      () => Math.floor(rng() * 256) / 256,
+    ),
     labels: new Uint8Array(count).fill(7),
     count,
     height: 32,
@@ -29,10 +32,28 @@ function fixture(sha: string): ExperimentData {
     val: images(3, 2),
     category: 7,
     categoryName: "horse",
-    source: { kind: "synthetic", sha256: sha, synthetic: true, description: "test images" },
+    source: {
+      kind: "synthetic",
+      sha256: sha,
+      synthetic: true,
+      description: "test images",
+    },
   };
   const palette: Palette = {
-    colours: new Float32Array([0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.8, 0.2, 0.2, 0.2, 0.3, 0.8]),
+    colours: new Float32Array([
+      0.1,
+      0.1,
+      0.1,
+      0.9,
+      0.9,
+      0.9,
+      0.8,
+      0.2,
+      0.2,
+      0.2,
+      0.3,
+      0.8,
+    ]),
     numColours: 4,
     description: "hand-made",
   };
@@ -53,57 +74,82 @@ Deno.test("run cache", async (t) => {
   const cacheDir = await Deno.makeTempDir({ prefix: "colourlab_runs_" });
   const exp = fixture("a".repeat(64));
   try {
-    await t.step("trainData: grey inputs and palette labels of the limited sets", () => {
-      const td = trainData(exp, { limitTrain: 4 });
-      assert.equal(td.trainX.length, 4 * 32 * 32);
-      assert.equal(td.trainY.length, 4 * 32 * 32);
-      assert.equal(td.valY.length, 3 * 32 * 32);
-      const img = exp.data.train.images;
-      assert.ok(Math.abs(td.trainX[5] - (img[15] + img[16] + img[17]) / 3) < 1e-6);
-      assert.equal(trainData(exp, { limitTrain: 4 }), td, "memoized");
-    });
+    await t.step(
+      "trainData: grey inputs and palette labels of the limited sets",
+      () => {
+        const td = trainData(exp, { limitTrain: 4 });
+        assert.equal(td.trainX.length, 4 * 32 * 32);
+        assert.equal(td.trainY.length, 4 * 32 * 32);
+        assert.equal(td.valY.length, 3 * 32 * 32);
+        const img = exp.data.train.images;
+        assert.ok(
+          Math.abs(td.trainX[5] - (img[15] + img[16] + img[17]) / 3) < 1e-6,
+        );
+        assert.equal(trainData(exp, { limitTrain: 4 }), td, "memoized");
+      },
+    );
 
-    await t.step("the run id is readable and keyed by config, data, palette and code", async () => {
-      const id = await runId(spec, exp);
-      assert.match(id, /^cnn_bs4_lr0\.01_e1_seed0_nf2_[0-9a-f]{8}$/);
-      assert.equal(await runId({ ...spec }, exp), id);
-      const others = [
-        await runId({ ...spec, learningRate: 0.02 }, exp),
-        await runId({ ...spec, seed: 1 }, exp),
-        await runId({ ...spec, model: "unet" }, exp),
-        await runId({ ...spec, limitTrain: 5 }, exp),
-        await runId(spec, fixture("b".repeat(64))),
-        await runId(spec, {
-          ...exp,
-          palette: { ...exp.palette, colours: exp.palette.colours.map((v) => v / 2) },
-        }),
-      ];
-      assert.equal(new Set([id, ...others]).size, 7);
-      assert.match(await codeHash(), /^[0-9a-f]{64}$/);
-    });
+    await t.step(
+      "the run id is readable and keyed by config, data, palette and code",
+      async () => {
+        const id = await runId(spec, exp);
+        assert.match(id, /^cnn_bs4_lr0\.01_e1_seed0_nf2_[0-9a-f]{8}$/);
+        assert.equal(await runId({ ...spec }, exp), id);
+        const others = [
+          await runId({ ...spec, learningRate: 0.02 }, exp),
+          await runId({ ...spec, seed: 1 }, exp),
+          await runId({ ...spec, model: "unet" }, exp),
+          await runId({ ...spec, limitTrain: 5 }, exp),
+          await runId(spec, fixture("b".repeat(64))),
+          await runId(spec, {
+            ...exp,
+            palette: {
+              ...exp.palette,
+              colours: exp.palette.colours.map((v) => v / 2),
+            },
+          }),
+        ];
+        assert.equal(new Set([id, ...others]).size, 7);
+        assert.match(await codeHash(), /^[0-9a-f]{64}$/);
+      },
+    );
 
     let first: Awaited<ReturnType<typeof trainOrLoad>>;
-    await t.step("miss: trains, reports every epoch, writes the run folder", async () => {
-      const epochs: number[] = [];
-      first = await trainOrLoad(spec, {
-        ...exp,
-        cacheDir,
-        onEpochEnd: (r) => {
-          epochs.push(r.epoch);
-        },
-      });
-      assert.equal(first.cached, false);
-      assert.deepEqual(epochs, [1]);
-      assert.equal(first.history.length, 1);
-      for (const f of ["checkpoint.bin", "history.json", "config.json", "run.json"]) {
-        assert.ok((await Deno.stat(`${first.dir}/${f}`)).isFile, f);
-      }
-      assert.match(describeRun(first), /trained now/);
-    });
+    await t.step(
+      "miss: trains, reports every epoch, writes the run folder",
+      async () => {
+        const epochs: number[] = [];
+        first = await trainOrLoad(spec, {
+          ...exp,
+          cacheDir,
+          onEpochEnd: (r) => {
+            epochs.push(r.epoch);
+          },
+        });
+        assert.equal(first.cached, false);
+        assert.deepEqual(epochs, [1]);
+        assert.equal(first.history.length, 1);
+        for (
+          const f of [
+            "checkpoint.bin",
+            "history.json",
+            "config.json",
+            "run.json",
+          ]
+        ) {
+          assert.ok((await Deno.stat(`${first.dir}/${f}`)).isFile, f);
+        }
+        assert.match(describeRun(first), /trained now/);
+      },
+    );
 
     await t.step("hit: same weights and history, nothing trained", async () => {
       let calls = 0;
-      const again = await trainOrLoad(spec, { ...exp, cacheDir, onEpochEnd: () => void calls++ });
+      const again = await trainOrLoad(spec, {
+        ...exp,
+        cacheDir,
+        onEpochEnd: () => void calls++,
+      });
       assert.equal(again.cached, true);
       assert.equal(calls, 0);
       assert.deepEqual(again.history, first.history);
@@ -122,7 +168,10 @@ Deno.test("run cache", async (t) => {
     });
 
     await t.step("a changed config is a miss", async () => {
-      const other = await trainOrLoad({ ...spec, learningRate: 0.02 }, { ...exp, cacheDir });
+      const other = await trainOrLoad({ ...spec, learningRate: 0.02 }, {
+        ...exp,
+        cacheDir,
+      });
       assert.equal(other.cached, false);
       assert.notEqual(other.dir, first.dir);
       other.model.dispose();

@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
-import { describeSettings, experimentSettings, settingsContext } from "../../lib/experiments/settings.ts";
+import {
+  describeSettings,
+  experimentSettings,
+  settingsContext,
+} from "../../lib/experiments/settings.ts";
 import type { BackendInfo } from "../../lib/backend.ts";
 import type { CategoryData } from "../../lib/data/types.ts";
 
-const VARS = ["COLOURLAB_QUICK", "COLOURLAB_DATA", "COLOURLAB_SEEDS", "COLOURLAB_BATCH_SIZES"];
+const VARS = [
+  "COLOURLAB_QUICK",
+  "COLOURLAB_DATA",
+  "COLOURLAB_SEEDS",
+  "COLOURLAB_BATCH_SIZES",
+];
 
 function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
   const saved = VARS.map((v) => [v, Deno.env.get(v)] as const);
@@ -12,7 +21,9 @@ function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
   try {
     return fn();
   } finally {
-    for (const [k, v] of saved) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+    for (const [k, v] of saved) {
+      v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+    }
   }
 }
 
@@ -26,7 +37,13 @@ const backend: BackendInfo = {
 };
 
 function data(synthetic: boolean): CategoryData {
-  const set = { images: new Float32Array(0), labels: new Uint8Array(0), count: 5, height: 32, width: 32 };
+  const set = {
+    images: new Float32Array(0),
+    labels: new Uint8Array(0),
+    count: 5,
+    height: 32,
+    width: 32,
+  };
   return {
     train: set,
     val: { ...set, count: 2 },
@@ -35,7 +52,8 @@ function data(synthetic: boolean): CategoryData {
     source: {
       kind: synthetic ? "synthetic" : "archive",
       path: synthetic ? undefined : "/x/horses.tar.gz",
-      sha256: "549f887a0ed2a97fd4785af0b1fef45dc5f3d7e9b650b52a2d89b001ebf2f5ba",
+      sha256:
+        "549f887a0ed2a97fd4785af0b1fef45dc5f3d7e9b650b52a2d89b001ebf2f5ba",
       synthetic,
       description: "test set",
     },
@@ -43,17 +61,23 @@ function data(synthetic: boolean): CategoryData {
 }
 
 Deno.test("experiment settings", async (t) => {
-  await t.step("full mode: the handout's epochs, all images, >= 5 batch sizes", () => {
-    const s = withEnv({}, experimentSettings);
-    assert.equal(s.quick, false);
-    assert.equal(s.numEpochs, 25);
-    assert.equal(s.limitTrain, undefined);
-    assert.ok(s.batchSizes.length >= 5);
-    assert.equal(s.data, undefined);
-  });
+  await t.step(
+    "full mode: the handout's epochs, all images, >= 5 batch sizes",
+    () => {
+      const s = withEnv({}, experimentSettings);
+      assert.equal(s.quick, false);
+      assert.equal(s.numEpochs, 25);
+      assert.equal(s.limitTrain, undefined);
+      assert.ok(s.batchSizes.length >= 5);
+      assert.equal(s.data, undefined);
+    },
+  );
 
   await t.step("quick mode stays within 1,000 images and 3 epochs", () => {
-    const s = withEnv({ COLOURLAB_QUICK: "1", COLOURLAB_DATA: "synthetic" }, experimentSettings);
+    const s = withEnv(
+      { COLOURLAB_QUICK: "1", COLOURLAB_DATA: "synthetic" },
+      experimentSettings,
+    );
     assert.equal(s.quick, true);
     assert.ok(s.limitTrain! <= 1000 && s.numEpochs <= 3);
     assert.equal(s.data, "synthetic");
@@ -66,20 +90,27 @@ Deno.test("experiment settings", async (t) => {
     );
     assert.deepEqual(s.seeds, [3]);
     assert.deepEqual(s.spreadSeeds, [4, 5]);
+    assert.deepEqual(withEnv({}, experimentSettings).spreadSeeds, []);
     assert.deepEqual(s.batchSizes, [8, 16]);
-    assert.throws(() => withEnv({ COLOURLAB_SEEDS: "1,x" }, experimentSettings), /COLOURLAB_SEEDS/);
+    assert.throws(
+      () => withEnv({ COLOURLAB_SEEDS: "1,x" }, experimentSettings),
+      /COLOURLAB_SEEDS/,
+    );
   });
 
-  await t.step("the settings line names backend, data hash, seed and mode", () => {
-    const quick = withEnv({ COLOURLAB_QUICK: "1" }, experimentSettings);
-    const line = describeSettings(quick, backend, data(false));
-    assert.match(line, /cpu/);
-    assert.match(line, /549f887a0ed2(?!a)/);
-    assert.match(line, /seed 0/);
-    assert.match(line, /QUICK/);
-    assert.match(describeSettings(quick, backend, data(true)), /SYNTHETIC/);
-    const ctx = settingsContext(quick, backend, data(false));
-    assert.equal(ctx["training images per run"], 5);
-    assert.equal(ctx.mode, "quick");
-  });
+  await t.step(
+    "the settings line names backend, data hash, seed and mode",
+    () => {
+      const quick = withEnv({ COLOURLAB_QUICK: "1" }, experimentSettings);
+      const line = describeSettings(quick, backend, data(false));
+      assert.match(line, /cpu/);
+      assert.match(line, /549f887a0ed2(?!a)/);
+      assert.match(line, /seed 0/);
+      assert.match(line, /QUICK/);
+      assert.match(describeSettings(quick, backend, data(true)), /SYNTHETIC/);
+      const ctx = settingsContext(quick, backend, data(false));
+      assert.equal(ctx["training images per run"], 5);
+      assert.equal(ctx.mode, "quick");
+    },
+  );
 });

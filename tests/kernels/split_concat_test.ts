@@ -42,11 +42,9 @@ Deno.test("wasm Concat and SplitV match tfjs-backend-cpu", async (t) => {
     await tf.setBackend("wasm");
     const x = tf.tensor([[1, 2], [3, 4]], undefined, "int32");
     const y = tf.tensor([[5], [6]], undefined, "int32");
-    assert.deepStrictEqual(tf.concat([x, y], 1).arraySync(), [[1, 2, 5], [
-      3,
-      4,
-      6,
-    ]]);
+    const xy = tf.concat([x, y], 1);
+    assert.strictEqual(xy.dtype, "int32");
+    assert.deepStrictEqual(xy.arraySync(), [[1, 2, 5], [3, 4, 6]]);
     const u = tf.tensor([[1, 2], [3, 4]]);
     const v = tf.tensor([[5], [6]]);
     const r = tf.tensor([[1, 2, 3], [4, 5, 6]]);

@@ -67,6 +67,12 @@ Deno.test("plots return standalone SVG with title, labels and legend", async (t)
       `expected >= 4 line paths, got ${lines.length}`,
     );
   });
+  await t.step("lossCurves on a log axis (a diverging run)", async () => {
+    const wild = history(1).map((h, i) => ({ ...h, valLoss: 10 ** i }));
+    const svg = lossCurves([{ name: "lr 0.3", history: wild }], { logY: true });
+    await assertValidSvg(svg);
+    assert.ok(texts(svg).includes("| 10000 |"), texts(svg));
+  });
   await t.step("accuracyCurves uses percent", async () => {
     const svg = accuracyCurves([{ name: "lr 0.001", history: history(1) }]);
     await assertValidSvg(svg);

@@ -38,15 +38,31 @@ export function code(text: string): Cell {
 
 /** The notebook as nbformat 4 JSON: no outputs, no execution counts, the Deno kernel. */
 export function toIpynb(nb: NotebookSource): string {
-  const lines = (s: string) => s.split("\n").map((l, i, all) => i < all.length - 1 ? l + "\n" : l);
+  const lines = (s: string) =>
+    s.split("\n").map((l, i, all) => i < all.length - 1 ? l + "\n" : l);
   const json = {
     cells: nb.cells.map((c) =>
       c.kind === "markdown"
-        ? { cell_type: "markdown", metadata: {}, source: lines(c.source) }
-        : { cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: lines(c.source) }
+        // a final newline: without it `deno fmt --check` (2.9) flags Markdown cells
+        ? {
+          cell_type: "markdown",
+          metadata: {},
+          source: lines(c.source + "\n").slice(0, -1),
+        }
+        : {
+          cell_type: "code",
+          execution_count: null,
+          metadata: {},
+          outputs: [],
+          source: lines(c.source),
+        }
     ),
     metadata: {
-      kernelspec: { name: "deno", display_name: "Deno", language: "typescript" },
+      kernelspec: {
+        name: "deno",
+        display_name: "Deno",
+        language: "typescript",
+      },
       language_info: {
         name: "typescript",
         file_extension: ".ts",
@@ -68,6 +84,8 @@ export function toIpynb(nb: NotebookSource): string {
  */
 export function toScript(nb: NotebookSource, modUrl: string): string {
   return nb.cells.filter((c) => c.kind === "code")
-    .map((c, i) => `// --- cell ${i + 1}\n${c.source.replaceAll("../lib/mod.ts", modUrl)}`)
+    .map((c, i) =>
+      `// --- cell ${i + 1}\n${c.source.replaceAll("../lib/mod.ts", modUrl)}`
+    )
     .join("\n\n") + "\n";
 }

@@ -16,8 +16,8 @@ export const notebook: NotebookSource = {
       validation images, and the colour shares.`),
     code(`
       import {
-        accuracyCurves, barChart, baselineRows, CNN_HANDOUT_LR, colourizedRows, describeColourReport,
-        describeRun, describeSettings, experimentSettings, handoutSpec, imageGrid, initTf, liveProgress,
+        accuracyCurves, barChart, baselineRows, colourizationSpecs, colourizedRows, describeColourReport,
+        describeRun, describeSettings, experimentSettings, imageGrid, initTf, liveProgress,
         loadExperimentData, lossCurves, modelColourReport, paletteSwatches, recordContext, recordHeadline,
         REFERENCES, runAnswer, settingsContext, showImage, showMarkdown, showPlot, showTable, specLabel,
         trainData, trainOrLoadAll, usageRows,
@@ -29,8 +29,7 @@ export const notebook: NotebookSource = {
       await showMarkdown(describeSettings(settings, backend, exp.data));
       await recordContext(settingsContext(settings, backend, exp.data));`),
     code(`
-      const specs = [CNN_HANDOUT_LR, 0.001].map((lr) => handoutSpec("cnn", settings, { learningRate: lr }));
-      const runs = await trainOrLoadAll(specs, {
+      const runs = await trainOrLoadAll(colourizationSpecs(settings), {
         ...exp, progress: liveProgress, label: specLabel,
         onRun: (run) => showMarkdown(describeRun(run)),
       });
@@ -39,7 +38,9 @@ export const notebook: NotebookSource = {
     code(`
       const series = runs.map((r, i) => ({ name: names[i], history: r.history }));
       const subtitle = \`Adam, batch 100, \${td.trainY.length / (td.height * td.width)} training images\`;
-      await showPlot(lossCurves(series, { title: "CNN: cross-entropy per epoch", subtitle }));
+      for (const s of series) {
+        await showPlot(lossCurves([s], { title: \`\${s.name}: cross-entropy per epoch\`, subtitle }));
+      }
       await showPlot(accuracyCurves(series, { title: "CNN: validation accuracy per epoch", subtitle }));`),
     code(`
       const models = runs.map((r, i) => ({ label: names[i], model: r.model }));
@@ -58,13 +59,13 @@ export const notebook: NotebookSource = {
       const best = reports[1];
       const rowsByColour = usageRows(best.report);
       const bars = rowsByColour.flatMap((u) => [
-        { label: String(u.colour).split(" ")[0], value: Number(u["val share"]), series: "true (validation)" },
-        { label: String(u.colour).split(" ")[0], value: Number(u["predicted share"]), series: \`predicted (\${best.name})\` },
+        { label: String(u.colour).split(" ")[0], value: 100 * Number(u["val share"]), series: "true (validation)" },
+        { label: String(u.colour).split(" ")[0], value: 100 * Number(u["predicted share"]), series: \`predicted (\${best.name})\` },
       ]);
       await showPlot(barChart(bars, {
         title: "How often each palette colour is true vs predicted",
-        subtitle: "palette colours ordered from greyest (left) to most colourful (right)",
-        xLabel: "palette colour index", yLabel: "share of validation pixels", digits: 2, width: 900,
+        subtitle: "palette colours ordered from greyest (left) to most colourful (right), as in the swatches below",
+        xLabel: "palette colour index", yLabel: "% of validation pixels", digits: 2, width: 960,
       }));
       await showImage(await imageGrid([{ label: "palette, grey to colourful", images: paletteSwatches(best.report, exp.palette) }], { scale: 3 }));
       await showTable(rowsByColour, { caption: \`Palette colours: chroma, shares and recall (\${best.name})\`, digits: 3 });`),

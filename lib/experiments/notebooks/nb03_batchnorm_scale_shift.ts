@@ -12,10 +12,10 @@ export const notebook: NotebookSource = {
 
       **What the maths predicts.** The first conv gives conv(a·x + b) = a·conv(x) + b·(sum of the kernel taps
       that fall inside the image) + (1 - a)·bias-term; away from the border every pixel sees all taps, so per
-      channel this is a·z + c. For a > 0, max-pooling commutes with a·z + c, and BatchNorm that normalises
+      channel this is a·z + c. For positive a, max-pooling commutes with a·z + c, and BatchNorm that normalises
       with the *batch's own* statistics (training mode, PyTorch's \`model.train()\`) removes any per-channel
       scale and shift: everything after the first BatchNorm is unchanged. Three things break this:
-      1. **a < 0**: max-pooling of -z is minus the *min*-pool of z, a different function: outputs change.
+      1. **Negative a**: max-pooling of -z is minus the *min*-pool of z, a different function: outputs change.
       2. **b ≠ 0 with zero padding**: border pixels see fewer taps, so b·(sum of taps) is not one constant
          per channel there; the border values also shift the batch mean and variance, so the change leaks
          into the interior.
@@ -26,7 +26,7 @@ export const notebook: NotebookSource = {
       input. "Relative change" is mean |logits(a·x+b) - logits(x)| / mean |logits(x)| in the same mode.`),
     code(`
       import {
-        analysisBatch, changeMap, describeRun, describeSettings, experimentSettings, handoutSpec, heatmap,
+        analysisBatch, changeMap, describeRun, describeSettings, experimentSettings, heatmap, scaleShiftSpecs,
         imageGrid, initTf, lineChart, liveProgress, loadExperimentData, mapRows, recordContext,
         recordHeadline, ringProfile, scaleShiftAnswer, scaleShiftSweep, settingsContext, showImage,
         showMarkdown, showPlot, showTable, specLabel, sweepCell, sweepMatrix, trainData, trainOrLoadAll,
@@ -38,7 +38,7 @@ export const notebook: NotebookSource = {
       const exp = await loadExperimentData(settings);
       await showMarkdown(describeSettings(settings, backend, exp.data));
       await recordContext(settingsContext(settings, backend, exp.data));
-      const [cnn, unet] = await trainOrLoadAll([handoutSpec("cnn", settings), handoutSpec("unet", settings)], {
+      const [cnn, unet] = await trainOrLoadAll(scaleShiftSpecs(settings), {
         ...exp, progress: liveProgress, label: specLabel, onRun: (run) => showMarkdown(describeRun(run)),
       });
       const batch = analysisBatch(trainData(exp, settings), settings.analysisImages);`),
@@ -49,7 +49,7 @@ export const notebook: NotebookSource = {
         await showPlot(heatmap(m.matrix, {
           ...m, title: \`CNN, BatchNorm \${mode === "training" ? "with batch statistics" : "with running statistics"}\`,
           subtitle: \`relative change of the logits, \${batch.count} validation images as one batch\`,
-          xLabel: "shift b", yLabel: "scale a", valueLabel: "relative change", annotate: true, digits: 2,
+          xLabel: "shift b", yLabel: "scale a", valueLabel: "relative change", annotate: true, digits: 2, width: 640,
         }));
       }`),
     code(`
@@ -71,6 +71,7 @@ export const notebook: NotebookSource = {
       await showPlot(heatmap(mapRows(changeMap(cnn.model, batch.grey, { ...edge, layer: "bn1" }), { height: side, width: side }), {
         title: "Where b = 0.5 changes the first BatchNorm's output (batch statistics)",
         subtitle: \`mean |change| per position of bn1 (\${side}x\${side} after pooling)\`, valueLabel: "mean |change|",
+        xLabel: "column", yLabel: "row", width: 640, height: 600,
       }));
       const profile = (label: string, opts: { a: number; b: number; mode: "training" | "inference"; layer?: string }, h: number) =>
         Array.from(ringProfile(changeMap(cnn.model, batch.grey, { ...batch, ...opts }), { height: h, width: h }))
@@ -112,7 +113,7 @@ export const notebook: NotebookSource = {
       - **The UNet** concatenates the raw grey input before its last conv, so a and b reach the logits
         linearly even with batch statistics.
       - The student writeup's "big patches of similar colours" is not what happens: the CNN either does not
-        change at all (batch statistics, a > 0, b = 0) or changes by the mechanisms above, which the images
+        change at all (batch statistics, positive a, b = 0) or changes by the mechanisms above, which the images
         show.`),
   ],
 };

@@ -18,7 +18,7 @@ export const notebook: NotebookSource = {
     code(`
       import {
         accuracyCurves, colourizedRows, describeRun, describeSettings, experimentSettings, finalRows,
-        handoutSpec, imageGrid, initTf, liveProgress, loadExperimentData, lossCurves, recordContext,
+        imageGrid, initTf, skipConnectionSpecs, liveProgress, loadExperimentData, lossCurves, recordContext,
         recordHeadline, REFERENCES, runAnswer, settingsContext, showImage, showMarkdown, showPlot, showTable,
         specLabel, trainData, trainOrLoadAll,
       } from "../lib/mod.ts";
@@ -29,9 +29,8 @@ export const notebook: NotebookSource = {
       await showMarkdown(describeSettings(settings, backend, exp.data));
       await recordContext(settingsContext(settings, backend, exp.data));`),
     code(`
-      const kinds = ["cnn", "unet", "unet_no_input_skip"] as const;
       const labels = ["CNN", "UNet", "UNet without input skip"];
-      const runs = await trainOrLoadAll(kinds.map((k) => handoutSpec(k, settings)), {
+      const runs = await trainOrLoadAll(skipConnectionSpecs(settings), {
         ...exp, progress: liveProgress, label: specLabel, onRun: (run) => showMarkdown(describeRun(run)),
       });
       const series = runs.map((r, i) => ({ name: labels[i], history: r.history }));`),

@@ -13,12 +13,13 @@ export const notebook: NotebookSource = {
       A fixed number of epochs means every run sees every image equally often, but a batch of B images
       makes ceil(N / B) updates per epoch: batch 10 makes 50 times as many updates as batch 500. So we also
       plot the validation loss against the number of updates, the contrast with a fixed number of updates.
-      The sweep runs several seeds for some batch sizes to show how much of a difference is noise (the
-      shared data set has only 102 validation horses).`),
+      With \`COLOURLAB_SEEDS=0,1,2\` (quick mode: two seeds at batch 100) batch sizes 50, 100 and 200 are
+      also run with the extra seeds, to show how much of a difference is noise: the shared data set has only
+      102 validation horses.`),
     code(`
       import {
-        barChart, batchSizeAnswer, batchSizeRows, batchSizeSpecs, colourizedRows, describeRun,
-        describeSettings, experimentSettings, finalEpochTable, imageGrid, initTf, lineChart, liveProgress,
+        barChart, batchSizeAnswer, batchSizeRows, batchSizeSpecs, colourizedRows, commonUpdates, describeRun,
+        describeSettings, experimentSettings, finalEpochTable, fixedUpdatesRows, imageGrid, initTf, lineChart, liveProgress,
         loadExperimentData, lossByUpdates, lossCurves, recordContext, recordHeadline, REFERENCES,
         settingsContext, showImage, showMarkdown, showPlot, showTable, specLabel, trainData, trainOrLoadAll,
       } from "../lib/mod.ts";
@@ -53,7 +54,9 @@ export const notebook: NotebookSource = {
       await showPlot(lineChart(main.flatMap((r) => lossByUpdates(sweep[runs.indexOf(r)]).map((p) => ({ ...p, series: \`batch \${r.spec.batchSize}\` }))), {
         title: "Validation loss against the number of updates", subtitle: "one point per epoch: equal x means an equal number of optimizer steps",
         xLabel: "optimizer updates (log scale)", yLabel: "validation cross-entropy", logX: true,
-      }));`),
+      }));
+      const updates = commonUpdates(sweep);
+      await showTable(fixedUpdatesRows(sweep, updates), { caption: \`The same number of updates (\${updates}, all the largest batch made)\` });`),
     code(`
       const models = main.map((r) => ({ label: \`batch \${r.spec.batchSize}\`, model: r.model }));
       await showImage(await imageGrid(await colourizedRows({ val: exp.data.val, td, palette: exp.palette, models })), {
@@ -68,9 +71,10 @@ export const notebook: NotebookSource = {
         chart); the largest batches are still far from converged. The smallest batches can start to overfit:
         look at the gap between the training and validation curves, and at the epoch of the best validation
         loss in the table.
-      - **At a fixed number of updates** the picture reverses: on the updates axis, the curves of the larger
-        batches lie below the smaller ones, because each of their steps averages the gradient over more
-        images. Batch size trades the number of steps against the quality of each step.
+      - **At a fixed number of updates** the comparison changes sides: each step of a larger batch averages
+        the gradient over more images, so per update it makes more progress. The updates axis and the table
+        of losses after the same number of updates show by how much; batch size trades the number of steps
+        against the quality of each step.
       - **Time**: an epoch with small batches takes longer (more, smaller and less efficient steps), as the
         seconds-per-epoch chart shows.
       - **Images**: compare the rows of the grid; differences between batch sizes are small next to the

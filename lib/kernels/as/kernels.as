@@ -5,3 +5,4 @@ export { columnSums } from "./column_sums";
 export { channelAffine, columnCentredDots } from "./channel_ops";
 export { maxPool2x2Grad } from "./max_pool_grad";
 export { copyColumns } from "./copy_columns";
+export { softmaxXent } from "./softmax_xent";

@@ -6,10 +6,54 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import {
+  type BackendWasm,
+  getThreadsCount,
+} from "@tensorflow/tfjs-backend-wasm";
 import { type ConvAttrs, convGeometry } from "../conv_geometry.ts";
-import { runFilterGrad } from "../filter_grad_simd.ts";
-import { backendMemory, heapOffset, kernelsFor } from "../own_wasm.ts";
+import { type ConvGeometry } from "../conv_geometry.ts";
+import { helpersFor, join, post } from "../helper_threads.ts";
+import { JOB_FILTER_GRAD } from "../helper_worker.ts";
+import {
+  backendMemory,
+  heapAlloc,
+  heapOffset,
+  kernelsFor,
+} from "../own_wasm.ts";
+
+type Args = Parameters<ReturnType<typeof kernelsFor>["filterGrad"]>;
+
+/** The kernel's arguments for images [n0, n1) (see as/filter_grad.as). */
+function filterGradArgs(
+  x: number,
+  dy: number,
+  dw: number,
+  n0: number,
+  n1: number,
+  g: ConvGeometry,
+): number[] {
+  return [
+    x,
+    dy,
+    dw,
+    n0,
+    n1,
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.outC,
+    g.kH,
+    g.kW,
+    g.strideH,
+    g.strideW,
+    g.dilationH,
+    g.dilationW,
+    g.padTop,
+    g.padLeft,
+  ];
+}
 
 function conv2dBackpropFilter(
   args: {
@@ -31,14 +75,35 @@ function conv2dBackpropFilter(
   }
   const g = convGeometry(x.shape, attrs.filterShape, attrs);
   // The SIMD kernel reads x and dy on the backend's heap and accumulates
-  // into the output tensor's memory.
+  // into the output tensor's memory; helper threads take shares of the
+  // batch into partial buffers that are added at the end.
   const out = backend.makeOutput(attrs.filterShape, "float32");
-  (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-  runFilterGrad(kernelsFor(backendMemory(backend)), {
-    x: heapOffset(backend, x.dataId),
-    dy: heapOffset(backend, dy.dataId),
-    dw: heapOffset(backend, out.dataId),
-  }, g);
+  const memory = backendMemory(backend);
+  const helpers = helpersFor(memory, getThreadsCount()).slice(0, g.batch - 1);
+  const size = tf.util.sizeFromShape(attrs.filterShape);
+  const heap = heapAlloc(backend);
+  const partials = helpers.map(() => heap.malloc(size * 4));
+  const ptr = (p: number, n = size) => new Float32Array(memory.buffer, p, n);
+  const dw = heapOffset(backend, out.dataId);
+  for (const p of [dw, ...partials]) ptr(p).fill(0);
+  const x0 = heapOffset(backend, x.dataId);
+  const dy0 = heapOffset(backend, dy.dataId);
+  const share = Math.ceil(g.batch / (helpers.length + 1));
+  helpers.forEach((h, i) => {
+    const n0 = Math.min(g.batch, share * (i + 1));
+    const n1 = Math.min(g.batch, share * (i + 2));
+    post(h, JOB_FILTER_GRAD, filterGradArgs(x0, dy0, partials[i], n0, n1, g));
+  });
+  kernelsFor(memory).filterGrad(
+    ...filterGradArgs(x0, dy0, dw, 0, Math.min(g.batch, share), g) as Args,
+  );
+  helpers.forEach((h, i) => {
+    join(h);
+    const total = ptr(dw);
+    const part = ptr(partials[i]);
+    for (let j = 0; j < size; j++) total[j] += part[j];
+    heap.free(partials[i]);
+  });
   return out;
 }
 

@@ -1,0 +1,60 @@
+/**
+ * Trains (or finds in the cache) every run notebooks 01-05 need, so that a
+ * long full report can be prepared in the background and the notebooks then
+ * read every result from the cache.
+ *
+ *   deno run -A lib/experiments/train_all.ts [--quick] [--data PATH|synthetic] [--list]
+ *
+ * Same settings as the notebooks (COLOURLAB_QUICK, COLOURLAB_DATA,
+ * COLOURLAB_SEEDS, COLOURLAB_BATCH_SIZES; the flags set the first two).
+ * Prints one line per epoch; `--list` prints the runs and whether each is cached.
+ *
+ * @see notebooks/05_batch_size.ipynb
+ * @module
+ */
+import { describeBackend, initTf } from "../backend.ts";
+import { notebookSpecs, specLabel } from "./definitions.ts";
+import { loadExperimentData } from "./experiment_data.ts";
+import { describeRun, isCached, trainOrLoad } from "./run_cache.ts";
+import { describeSettings, experimentSettings } from "./settings.ts";
+
+async function main(args: string[]): Promise<number> {
+  if (args.includes("--quick")) Deno.env.set("COLOURLAB_QUICK", "1");
+  const at = args.indexOf("--data");
+  if (at >= 0) Deno.env.set("COLOURLAB_DATA", args[at + 1]);
+  const backend = await initTf();
+  const settings = experimentSettings();
+  const exp = await loadExperimentData(settings);
+  console.log(describeSettings(settings, backend, exp.data));
+  const specs = notebookSpecs(settings);
+  for (const [i, spec] of specs.entries()) {
+    const label = `[${i + 1}/${specs.length}] ${specLabel(spec)}`;
+    if (args.includes("--list")) {
+      console.log(
+        `${label}: ${(await isCached(spec, exp)) ? "cached" : "to train"}`,
+      );
+      continue;
+    }
+    const run = await trainOrLoad(spec, {
+      ...exp,
+      onEpochEnd: (e) =>
+        console.log(
+          `${label} epoch ${e.epoch}/${spec.numEpochs}: train loss ${
+            e.trainLoss.toFixed(4)
+          }, ` +
+            `val loss ${e.valLoss.toFixed(4)}, val accuracy ${
+              e.valAccuracy.toFixed(4)
+            } ` +
+            `(${e.seconds.toFixed(1)} s, ${
+              e.imagesPerSecond.toFixed(0)
+            } images/s)`,
+        ),
+    });
+    console.log(`${label}: ${describeRun(run)}`);
+    run.model.dispose();
+  }
+  console.log(`backend ${describeBackend(backend)}`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
