@@ -3,8 +3,11 @@
  * milliseconds per step for each tfjs kernel, largest first, and images/s.
  *
  * ```sh
- * deno run -A bench/profile.ts --model cnn --steps 3 [--backend wasm] [--threads 1]
+ * deno run -A bench/profile.ts --model cnn --steps 3 [--backend wasm] [--threads 1] [--stock]
  * ```
+ *
+ * `--stock` measures the baseline: tfjs's own kernels and gradients with a
+ * plain-JS Conv2DBackpropFilter (what the project's kernels replace).
  *
  * @see issue 3 item 2
  * @module
@@ -13,6 +16,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { describeBackend, initTf } from "../lib/backend.ts";
 import { timeKernels } from "../lib/kernels/kernel_timer.ts";
+import { restoreStock, snapshotStock } from "../lib/kernels/stock_baseline.ts";
 import {
   buildModel,
   HANDOUT_WORKLOAD,
@@ -30,12 +34,15 @@ const { values } = parseArgs({
     backend: { type: "string", default: "wasm" },
     threads: { type: "string" },
     batch: { type: "string", default: String(HANDOUT_WORKLOAD.batchSize) },
+    stock: { type: "boolean", default: false },
   },
 });
+const stock = snapshotStock(values.backend);
 const info = await initTf({
   backend: values.backend as "wasm" | "cpu" | "webgpu",
   threads: values.threads ? Number(values.threads) : undefined,
 });
+if (values.stock) restoreStock(values.backend, stock);
 const workload = { ...HANDOUT_WORKLOAD, batchSize: Number(values.batch) };
 const model = buildModel(values.model as ModelKind, workload);
 const batch = randomBatch(workload);
@@ -51,7 +58,10 @@ const rows = timer.report();
 timer.restore();
 const kernelMs = rows.reduce((s, e) => s + e.ms, 0) / steps;
 console.log(
-  `${values.model} on ${describeBackend(info)}, batch ${workload.batchSize}`,
+  `${values.model} on ${describeBackend(info)}, batch ${workload.batchSize}` +
+    (values.stock
+      ? ", stock tfjs kernels + JS filter gradient"
+      : ", own kernels"),
 );
 console.log(
   `step ${timing.medianMs.toFixed(0)} ms (median of ${steps}), ` +

@@ -31,28 +31,34 @@ export * from "./models/batch_norm.ts";
 export * from "./models/conv_blocks.ts";
 export * from "./models/cnn.ts";
 export * from "./models/unet.ts";
+export * from "./models/resample.ts";
 export * from "./train/types.ts";
 export * from "./train/loss.ts";
 export * from "./train/evaluate.ts";
 export * from "./train/checkpoint.ts";
 export * from "./train/fit.ts";
+export * from "./train/progress.ts";
 
 // display and figures
 export * from "./notebook.ts";
 export * from "./plots.ts";
 export * from "./io/images.ts";
 export * from "./io/file_handler.ts";
+export * from "./colourize.ts";
 
 // experiments and analysis (Parts A and B)
 export * from "./experiments/settings.ts";
 export * from "./experiments/experiment_data.ts";
 export * from "./experiments/run_cache.ts";
+export * from "./experiments/train_runs.ts";
 export * from "./experiments/definitions.ts";
 export * from "./analysis/accounting.ts";
+export * from "./analysis/accounting_tables.ts";
 export * from "./analysis/colour_stats.ts";
 export * from "./analysis/colour_report.ts";
 export * from "./analysis/predict.ts";
 export * from "./analysis/scale_shift.ts";
+export * from "./analysis/scale_shift_figures.ts";
 export * from "./analysis/sample_grid.ts";
 export * from "./analysis/batch_size.ts";
 export * from "./analysis/run_table.ts";

@@ -18,9 +18,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { paletteToRgb } from "../data/palette.ts";
-import type { Palette } from "../data/types.ts";
-import type { GridRow } from "../io/images.ts";
 import { type BnMode, forward, type GreyShape, greyTensor } from "./predict.ts";
 
 /** One (a, b, mode) cell of the sweep. */
@@ -172,36 +169,6 @@ export function ringProfile(map: ChangeMap, shape: GreyShape): Float64Array {
 }
 
 /**
- * One field of a sweep as a matrix for lib/plots.ts `heatmap`: rows = a
- * (top to bottom as given), columns = b.
- * @see notebooks/03_batchnorm_scale_shift.ipynb
- */
-export function sweepMatrix(
-  rows: ScaleShiftRow[],
-  mode: BnMode,
-  field: "relativeChange" | "agreement" | "accuracy" | "maxChange",
-): { matrix: number[][]; yLabels: string[]; xLabels: string[] } {
-  const own = rows.filter((r) => r.mode === mode);
-  const scales = [...new Set(own.map((r) => r.a))];
-  const shifts = [...new Set(own.map((r) => r.b))];
-  return {
-    matrix: scales.map((a) =>
-      shifts.map((b) => own.find((r) => r.a === a && r.b === b)?.[field] ?? NaN)
-    ),
-    yLabels: scales.map((a) => `a = ${a}`),
-    xLabels: shifts.map((b) => `b = ${b}`),
-  };
-}
-
-/** A change map as rows for lib/plots.ts `heatmap` ([height][width]). */
-export function mapRows(map: ChangeMap, shape: GreyShape): number[][] {
-  return Array.from(
-    { length: shape.height },
-    (_, y) => Array.from(map.subarray(y * shape.width, (y + 1) * shape.width)),
-  );
-}
-
-/**
  * The first `count` validation images of a data set as one analysis batch.
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
@@ -254,46 +221,4 @@ export function scaleShiftAnswer(
     `running statistics: a=2,b=0 ${f(sweepCell(cnn, 2, 0, "inference"))}`,
     `UNet, batch statistics: a=2,b=0 ${f(sweepCell(unet, 2, 0, "training"))}`,
   ].join("; ") + " (relative change of the logits)";
-}
-
-/**
- * Grid rows of the model's colourization of the first `count` images
- * (default 8) under each (a, b, mode), for lib/io/images.ts `imageGrid`.
- * Training-mode BatchNorm uses the statistics of the whole batch given.
- * @see notebooks/03_batchnorm_scale_shift.ipynb
- */
-export function transformedRows(
-  model: tf.LayersModel,
-  batch: GreyShape & { grey: Float32Array },
-  palette: Palette,
-  cells: { a: number; b: number; mode: BnMode }[],
-  count = 8,
-): GridRow[] {
-  const per = batch.height * batch.width;
-  const n = Math.min(count, batch.grey.length / per);
-  const xs = greyTensor(batch.grey, batch);
-  const rows = cells.map((c) => {
-    const labels = tf.tidy(() =>
-      tf.argMax(
-        forward(model, tf.add(tf.mul(xs, c.a), c.b) as tf.Tensor4D, c.mode),
-        -1,
-      )
-    );
-    const data = (labels.dataSync() as Int32Array).subarray(0, n * per);
-    labels.dispose();
-    return {
-      label: `a=${c.a}, b=${c.b}, ${
-        c.mode === "training" ? "batch stats" : "running stats"
-      }`,
-      images: {
-        images: paletteToRgb(Uint8Array.from(data), palette),
-        count: n,
-        height: batch.height,
-        width: batch.width,
-        channels: 3,
-      },
-    };
-  });
-  xs.dispose();
-  return rows;
 }

@@ -16,7 +16,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { basename, dirname, extname, resolve } from "node:path";
+import { basename, extname, resolve } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { ColourizeMode } from "../colourize.ts";
 import { paletteFromJson } from "../data/palette_file.ts";
@@ -222,7 +222,9 @@ export async function loadTrainedRun(dir: string): Promise<TrainedRun> {
   if (!KINDS.includes(kind)) {
     throw new Error(`${ckptPath}: unknown model type "${config.model}"`);
   }
-  const palette = await runPalette(dir, config, runJson);
+  // NC: the last weight is the final conv's bias, [NC]
+  const numColours = ckpt.weights.at(-1)?.shape.at(-1);
+  const palette = await runPalette(dir, { config, runJson, numColours });
   const num = (key: string, fallback: number) =>
     typeof config[key] === "number" ? config[key] as number : fallback;
   const model = buildModel({
@@ -279,8 +281,11 @@ export async function loadTrainedRun(dir: string): Promise<TrainedRun> {
  */
 async function runPalette(
   dir: string,
-  config: Record<string, unknown>,
-  runJson?: RunJson,
+  { config, runJson, numColours }: {
+    config: Record<string, unknown>;
+    runJson?: RunJson;
+    numColours?: number;
+  },
 ): Promise<Palette> {
   const line = typeof runJson?.palette === "string"
     ? runJson.palette
@@ -298,12 +303,19 @@ async function runPalette(
       description: line ?? `palette stored with ${dir}`,
     };
   }
-  const named = line?.match(/\(cached in (.+\.json)\)$/)?.[1];
-  if (named) {
-    const json = await readJson<unknown>(named);
-    if (json !== undefined) return paletteFromJson(json, named);
+  const fits = (p: Palette) =>
+    numColours === undefined || p.numColours === numColours;
+  const match = line?.match(/\(cached in (.+\.json)\)$/)?.[1];
+  if (match) {
+    // the train CLI writes it relative to the project root
+    const named = resolve(PROJECT_ROOT, match);
+    const json = await readJson<unknown>(named).catch(() => undefined);
+    const palette = json === undefined
+      ? undefined
+      : paletteFromJson(json, named);
+    if (palette && fits(palette)) return palette;
   }
-  const cache = `${dirname(resolve(dir))}/../palettes`;
+  const cache = resolve(dir, "../../palettes");
   if (line) {
     try {
       for await (const e of Deno.readDir(cache)) {
@@ -315,7 +327,8 @@ async function runPalette(
         if (
           d !== undefined && (line === d || line.startsWith(`${d} (cached in `))
         ) {
-          return paletteFromJson(json, `${cache}/${e.name}`);
+          const palette = paletteFromJson(json, `${cache}/${e.name}`);
+          if (fits(palette)) return palette;
         }
       }
     } catch (e) {

@@ -13,7 +13,7 @@
  * @see notebooks/04_skip_connections.ipynb
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
 import { DEFAULTS } from "../config.ts";
 import type { Palette } from "../data/types.ts";
@@ -196,6 +196,7 @@ interface RunRecord {
   codeHash: string;
   data: string;
   palette: string;
+  backend: string;
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {
@@ -222,6 +223,20 @@ async function completeRun(
   return record && history?.length === spec.numEpochs
     ? { record, history }
     : {};
+}
+
+/** Reads a run's final weights into `model`; false when the checkpoint is missing or unreadable. */
+async function loadWeights(
+  model: tf.LayersModel,
+  dir: string,
+): Promise<boolean> {
+  try {
+    const ckpt = await readCheckpoint(`${dir}/${CHECKPOINT_FILE}`);
+    setModelWeights(model, ckpt.weights, dir);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -253,9 +268,7 @@ export async function trainOrLoad(
   const td = trainData(opts, spec);
   const model = buildModel(spec, td);
   const { record, history } = await completeRun(spec, dir);
-  if (!opts.retrain && record && history) {
-    const ckpt = await readCheckpoint(`${dir}/${CHECKPOINT_FILE}`);
-    setModelWeights(model, ckpt.weights, dir);
+  if (!opts.retrain && record && history && (await loadWeights(model, dir))) {
     return {
       runId: id,
       dir,
@@ -267,9 +280,18 @@ export async function trainOrLoad(
       trainSeconds: record.trainSeconds,
     };
   }
-  if (opts.retrain) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  // retrain, or a cached run whose weights could not be read: start afresh
+  if (opts.retrain || record) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
   await Deno.mkdir(dir, { recursive: true });
-  const config = { runId: id, ...resolveSpec(spec) };
+  // the palette and data hash travel with the weights (colourize reads them)
+  const config = {
+    runId: id,
+    ...resolveSpec(spec),
+    dataSha256: opts.data.source.sha256,
+    paletteColours: Array.from(opts.palette.colours),
+  };
   const trained = await trainModel(model, td, {
     numEpochs: spec.numEpochs,
     batchSize: spec.batchSize,
@@ -289,6 +311,7 @@ export async function trainOrLoad(
     codeHash: await codeHash(),
     data: opts.data.source.description,
     palette: opts.palette.description,
+    backend: tf.getBackend(),
   };
   const json = (v: unknown) => JSON.stringify(v, null, 1) + "\n";
   await writeFileAtomic(`${dir}/config.json`, json(config));
@@ -305,63 +328,4 @@ export async function trainOrLoad(
     seconds: (performance.now() - t0) / 1000,
     trainSeconds,
   };
-}
-
-/**
- * One line saying what a result is and whether it was trained now or read
- * from the cache, e.g. "unet_bs100_..._1a2b3c4d: read from cache (trained in 512 s)".
- * @see notebooks/04_skip_connections.ipynb
- */
-export function describeRun(run: RunResult): string {
-  const last = run.history[run.history.length - 1];
-  const how = run.cached
-    ? `read from cache ${run.dir} (trained earlier in ${
-      run.trainSeconds.toFixed(0)
-    } s)`
-    : `trained now in ${run.trainSeconds.toFixed(0)} s, cached in ${run.dir}`;
-  const result = last
-    ? `; final val loss ${last.valLoss.toFixed(3)}, val accuracy ${
-      last.valAccuracy.toFixed(3)
-    }`
-    : "";
-  return `${run.runId}: ${how}${result}`;
-}
-
-/** Progress callbacks for one run, e.g. lib/notebook.ts `liveProgress(label)`. */
-export interface RunProgress {
-  onBatchEnd?: TrainOptions["onBatchEnd"];
-  onEpochEnd?: TrainOptions["onEpochEnd"];
-  /** Called when the run is trained or loaded. */
-  done?: () => void | Promise<void>;
-}
-
-/**
- * {@link trainOrLoad} for several specs in turn, with a fresh progress
- * reporter per run (`progress(label)`), and `onRun` after each.
- * @see notebooks/05_batch_size.ipynb
- */
-export async function trainOrLoadAll(
-  specs: ExperimentSpec[],
-  opts: Omit<TrainOrLoadOptions, "onBatchEnd" | "onEpochEnd"> & {
-    progress?: (label: string) => RunProgress;
-    label?: (spec: ExperimentSpec) => string;
-    onRun?: (run: RunResult) => void | Promise<void>;
-  },
-): Promise<RunResult[]> {
-  const runs: RunResult[] = [];
-  for (const spec of specs) {
-    // no progress display for a run that is only read from the cache
-    const show = opts.progress &&
-      (opts.retrain || !(await isCached(spec, opts)));
-    const p = show ? opts.progress!(opts.label?.(spec) ?? spec.model) : {};
-    const run = await trainOrLoad(spec, {
-      ...opts,
-      onBatchEnd: p.onBatchEnd,
-      onEpochEnd: p.onEpochEnd,
-    });
-    await p.done?.();
-    await opts.onRun?.(run);
-    runs.push(run);
-  }
-  return runs;
 }

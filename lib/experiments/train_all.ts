@@ -13,9 +13,11 @@
  * @module
  */
 import { describeBackend, initTf } from "../backend.ts";
+import { formatEpoch } from "../train/progress.ts";
 import { notebookSpecs, specLabel } from "./definitions.ts";
 import { loadExperimentData } from "./experiment_data.ts";
-import { describeRun, isCached, trainOrLoad } from "./run_cache.ts";
+import { isCached, trainOrLoad } from "./run_cache.ts";
+import { describeRun } from "./train_runs.ts";
 import { describeSettings, experimentSettings } from "./settings.ts";
 
 async function main(args: string[]): Promise<number> {
@@ -38,17 +40,7 @@ async function main(args: string[]): Promise<number> {
     const run = await trainOrLoad(spec, {
       ...exp,
       onEpochEnd: (e) =>
-        console.log(
-          `${label} epoch ${e.epoch}/${spec.numEpochs}: train loss ${
-            e.trainLoss.toFixed(4)
-          }, ` +
-            `val loss ${e.valLoss.toFixed(4)}, val accuracy ${
-              e.valAccuracy.toFixed(4)
-            } ` +
-            `(${e.seconds.toFixed(1)} s, ${
-              e.imagesPerSecond.toFixed(0)
-            } images/s)`,
-        ),
+        console.log(`${label} ${formatEpoch(e, spec.numEpochs)}`),
     });
     console.log(`${label}: ${describeRun(run)}`);
     run.model.dispose();

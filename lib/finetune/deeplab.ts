@@ -132,21 +132,9 @@ export function replaceHead(
   model: tf.LayersModel,
   opts: { numClasses: number; seed: number },
 ): tf.LayersModel {
-  const numBlocks = bodyBlocks(model);
-  const stem = model.getLayer("stem_conv");
-  const kernelShape = stem.getWeights()[0].shape; // [3, 3, inChannels, F]
-  const dilations: number[] = [];
-  for (let i = 1; i <= numBlocks; i++) {
-    const rate = (model.getLayer(`block${i}_conv`).getConfig()
-      .dilationRate) as number | number[];
-    dilations.push(Array.isArray(rate) ? rate[0] : rate);
-  }
   const fresh = buildDeepLab({
-    numBlocks,
+    ...deepLabOptionsOf(model),
     numClasses: opts.numClasses,
-    numFilters: kernelShape[3],
-    inChannels: kernelShape[2],
-    dilations,
     seed: opts.seed,
   });
   for (const layer of fresh.layers) {
@@ -154,6 +142,31 @@ export function replaceHead(
     layer.setWeights(model.getLayer(layer.name).getWeights());
   }
   return fresh;
+}
+
+/**
+ * The architecture of a model made by {@link buildDeepLab} (read from its
+ * layers; the seed is not recorded and comes back as 0).
+ *
+ * @see notebooks/06_fine_tuning.ipynb
+ */
+export function deepLabOptionsOf(model: tf.LayersModel): DeepLabOptions {
+  const kernelShape = model.getLayer("stem_conv").getWeights()[0].shape; // [3, 3, in, F]
+  const dilations: number[] = [];
+  for (let i = 1; i <= bodyBlocks(model); i++) {
+    const rate = model.getLayer(`block${i}_conv`).getConfig().dilationRate as
+      | number
+      | number[];
+    dilations.push(Array.isArray(rate) ? rate[0] : rate);
+  }
+  return {
+    numBlocks: dilations.length,
+    numClasses: model.getLayer(HEAD_NAME).getWeights()[1].shape[0],
+    numFilters: kernelShape[3],
+    inChannels: kernelShape[2],
+    dilations,
+    seed: 0,
+  };
 }
 
 /** n, the number of dilated blocks of a model made by {@link buildDeepLab}. */

@@ -14,8 +14,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { SegmentationData, SegmentationSet } from "../data/weizmann.ts";
 import {
   allVariables,
-  bodyBlocks,
   buildDeepLab,
+  deepLabOptionsOf,
   featureModel,
   HEAD_NAME,
   headVariables,
@@ -159,20 +159,9 @@ export async function runVariant(
     let model: tf.LayersModel;
     if (variant === "last-layer-random") {
       // Same architecture, random body (seeded), fresh head.
-      const p = opts.pretrained;
-      const stemKernel = p.getLayer("stem_conv").getWeights()[0].shape;
-      const dilations = Array.from({ length: bodyBlocks(p) }, (_, i) => {
-        const r = p.getLayer(`block${i + 1}_conv`).getConfig().dilationRate as
-          | number
-          | number[];
-        return Array.isArray(r) ? r[0] : r;
-      });
       model = buildDeepLab({
-        numBlocks: dilations.length,
+        ...deepLabOptionsOf(opts.pretrained),
         numClasses: 2,
-        numFilters: stemKernel[3],
-        inChannels: stemKernel[2],
-        dilations,
         seed: 1_000_003 + opts.seed,
       });
     } else {

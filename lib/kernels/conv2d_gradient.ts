@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { type ConvAttrs, convGeometry, isOne } from "./conv_geometry.ts";
+import { FLIP_FILTER } from "./wasm/small_kernels.ts";
 
 /** Backends whose Conv2DBackpropFilter kernel honours a `dilations` attr. */
 const dilationAwareFilterGrad = new Set<string>();
@@ -30,6 +31,9 @@ export function markDilationAwareFilterGrad(backendName: string): void {
 
 /** The filter flipped in space with in/out channels swapped: [kH,kW,K,C]. */
 export function flipFilter(filter: tf.Tensor4D): tf.Tensor4D {
+  if (tf.getKernel(FLIP_FILTER, tf.getBackend())) {
+    return tf.engine().runKernel(FLIP_FILTER, { filter }) as tf.Tensor4D;
+  }
   return tf.tidy(() => tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]));
 }
 

@@ -69,8 +69,46 @@ function covered(args: FusedConv2dArgs): boolean {
       (args.bias instanceof tf.Tensor && args.bias.rank === 1));
 }
 
+/** tfjs's own argument checks of fused.conv2d (the kernel has none). */
+function check(x: tf.Tensor, filter: tf.Tensor, args: FusedConv2dArgs): void {
+  if (filter.rank !== 4) {
+    throw new Error(
+      `Error in fused conv2d: filter must be rank 4, but got rank ${filter.rank}.`,
+    );
+  }
+  if (filter.shape[2] !== x.shape[3]) {
+    throw new Error(
+      `Error in conv2d: depth of input (${
+        x.shape[3]
+      }) must match input depth for filter ${filter.shape[2]}.`,
+    );
+  }
+  if (!isOne(args.strides) && !isOne(args.dilations)) {
+    throw new Error(
+      `Error in conv2D: Either strides or dilations must be 1. Got strides ${args.strides} and dilations '${args.dilations}'`,
+    );
+  }
+  const bias = args.bias as tf.Tensor | undefined;
+  if (bias && bias.shape[0] !== filter.shape[3] && bias.shape[0] !== 1) {
+    throw new Error(
+      `Error in fused conv2d: bias shape (${bias.shape}) is not compatible with the number of output channels (${
+        filter.shape[3]
+      })`,
+    );
+  }
+  tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    args.strides,
+    args.dilations ?? 1,
+    args.pad,
+    args.dimRoundingMode,
+  );
+}
+
 /** FusedConv2D run as a plain kernel (its gradient from the registry). */
 function fusedKernel(args: FusedConv2dArgs): tf.Tensor {
+  check(args.x as tf.Tensor, args.filter as tf.Tensor, args);
   const inputs: tf.NamedTensorMap = {
     x: args.x as tf.Tensor,
     filter: args.filter as tf.Tensor,

@@ -1,24 +1,15 @@
 /**
  * A helper thread for the project's own wasm kernels (node:worker_threads, so
- * that it can be unref'd and never keeps the process alive). It runs the
- * kernels on the threaded wasm backend's shared heap: the main thread writes
- * a job into a shared Int32Array and bumps its sequence number; the helper
- * runs it and publishes the same number as done.
- *
- * Job layout (Int32Array `ctl`): [0] sequence (negative: stop), [1] done,
- * [2] kernel id, [3..] int32 arguments (pointers are unsigned).
+ * that it can be unref'd and never keeps the process alive). It runs kernels
+ * on the threaded wasm backend's shared heap; the job protocol is described
+ * in helper_threads.ts.
  *
  * @module
  */
 import { parentPort } from "node:worker_threads";
 import { KERNELS_WASM_SHARED_BASE64 } from "./as/kernels_wasm.ts";
-
-/** Kernel ids a job may name. */
-export const JOB_FILTER_GRAD = 1;
-
-interface HelperKernels {
-  filterGrad(...args: number[]): void;
-}
+import { callKernel, HELPER_KERNELS } from "./helper_threads.ts";
+import type { OwnWasmExports } from "./own_wasm.ts";
 
 if (parentPort) {
   parentPort.once(
@@ -31,17 +22,16 @@ if (parentPort) {
       );
       const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
         env: { memory },
-      }).exports as unknown as HelperKernels;
+      }).exports as unknown as OwnWasmExports;
       Atomics.store(ctl, 31, 1); // ready
       let seen = 0;
       while (true) {
         Atomics.wait(ctl, 0, seen);
         seen = Atomics.load(ctl, 0);
         if (seen < 0) break;
-        const args = Array.from(ctl.subarray(3, 3 + 19), (v, i) =>
-          // The first three arguments are pointers: unsigned.
-          i < 3 ? v >>> 0 : v);
-        if (ctl[2] === JOB_FILTER_GRAD) kernels.filterGrad(...args);
+        // All arguments are non-negative; pointers may exceed 2^31.
+        const args = Array.from(ctl.subarray(3, 31), (v) => v >>> 0);
+        callKernel(kernels, HELPER_KERNELS[ctl[2]], args);
         Atomics.store(ctl, 1, seen);
         Atomics.notify(ctl, 1);
       }

@@ -31,6 +31,9 @@ import { batchNormTrainConfigs } from "./wasm/batch_norm_train.ts";
 import { maxPoolGradConfig } from "./wasm/max_pool_grad.ts";
 import { splitConcatConfigs } from "./wasm/split_concat.ts";
 import { softmaxXentConfig } from "./wasm/softmax_cross_entropy.ts";
+import { smallKernelConfigs } from "./wasm/small_kernels.ts";
+import { resizeNearestConfig } from "./wasm/resize_nearest.ts";
+import { registerReluGradient } from "./relu_gradient.ts";
 
 /** Registers (replacing any previous) one kernel config. */
 function replaceKernel(config: tf.KernelConfig): void {
@@ -53,9 +56,11 @@ export function registerOwnKernels(backendName: string): string[] {
   const names = [
     "Conv2D gradient (dilation)",
     "FusedConv2D gradient (dilation, lazy)",
+    "Relu gradient (one kernel where there is one)",
   ];
   registerConv2dGradient();
   enableFusedConv2dGradient();
+  registerReluGradient();
   if (backendName === "wasm") {
     if (!done.has(backendName)) {
       replaceKernel(conv2dBackpropFilterConfig);
@@ -66,6 +71,8 @@ export function registerOwnKernels(backendName: string): string[] {
       replaceKernel(maxPoolGradConfig);
       for (const config of splitConcatConfigs()) replaceKernel(config);
       replaceKernel(softmaxXentConfig);
+      for (const config of smallKernelConfigs) replaceKernel(config);
+      replaceKernel(resizeNearestConfig());
       markDilationAwareFilterGrad("wasm");
     }
     names.push(
@@ -77,6 +84,8 @@ export function registerOwnKernels(backendName: string): string[] {
       "2x2 max-pool gradient, fused (wasm)",
       "SplitV, Concat as block copies (wasm)",
       "softmax cross-entropy with its gradient, fused (wasm)",
+      "Relu gradient, filter flip (wasm)",
+      "x2 nearest upsampling (wasm)",
     );
   }
   done.add(backendName);

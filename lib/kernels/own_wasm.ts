@@ -105,6 +105,17 @@ export interface OwnWasmExports {
     rows: number,
     C: number,
   ): number;
+  /** dx = dy where x > 0, else 0 (see as/relu_grad.as). */
+  reluGrad(xPtr: number, dyPtr: number, dxPtr: number, n: number): void;
+  /** Nearest x2 upsampling of NHWC data (see as/upsample2x.as). */
+  upsample2x(
+    srcPtr: number,
+    dstPtr: number,
+    N: number,
+    H: number,
+    W: number,
+    C: number,
+  ): void;
 }
 
 const modules = new Map<boolean, WebAssembly.Module>();

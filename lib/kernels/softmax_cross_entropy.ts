@@ -49,7 +49,10 @@ export function softmaxCrossEntropy(
       value: value as tf.Scalar,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const d = Array.isArray(dy) ? dy[0] : dy;
-        return [tf.reshape(tf.mul(saved[0], d), logits.shape)];
+        // The usual upstream gradient is the scalar 1 (the loss itself):
+        // skip a pass. Reading a scalar is cheap on wasm, where `own` holds.
+        const one = own && d.size === 1 && d.dataSync()[0] === 1;
+        return [tf.reshape(one ? saved[0] : tf.mul(saved[0], d), logits.shape)];
       },
     };
   });

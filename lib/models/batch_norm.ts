@@ -14,13 +14,14 @@
  *   m = 0.1, n = N*H*W;
  * - inference: the same with the running statistics.
  *
- * Its gradient is written by hand (the closed form of BatchNorm's backward
- * pass) so that training does not go through the many small broadcast ops
- * that autodiff of `tf.moments` produces.
+ * Training mode runs lib/kernels/batch_norm_train.ts: one op with the
+ * closed-form gradient of BatchNorm (fused own kernels on wasm), instead of
+ * the many small broadcast ops that autodiff of `tf.moments` produces.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { batchNormTrain } from "../kernels/batch_norm_train.ts";
 
 /** Options of {@link TorchBatchNorm}; defaults are PyTorch's. */
 export interface TorchBatchNormArgs {
@@ -127,36 +128,11 @@ export class TorchBatchNorm extends tf.layers.Layer {
     gamma: tf.Tensor,
     beta: tf.Tensor,
   ): tf.Tensor {
-    const axes = x.shape.map((_, i) => i).slice(0, -1);
     const n = x.size / x.shape[x.shape.length - 1];
-    const f = tf.customGrad((...args: unknown[]) => {
-      const [xIn, g, b] = args as tf.Tensor[];
-      const save = args[3] as tf.GradSaveFunc;
-      const { mean, variance } = tf.moments(xIn, axes);
-      const invStd = tf.rsqrt(tf.add(variance, this.epsilon));
-      const xHat = tf.mul(tf.sub(xIn, mean), invStd);
-      const value = tf.add(tf.mul(xHat, g), b);
-      this.updateRunningStats(mean, variance, n);
-      save([xHat, invStd, g]);
-      return {
-        value,
-        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-          const dyT = Array.isArray(dy) ? dy[0] : dy;
-          const [xh, inv, gm] = saved;
-          // dbeta = sum(dy); dgamma = sum(dy * xhat);
-          // dx = gamma * invStd * (dy - dbeta / n - xhat * dgamma / n)
-          const dBeta = tf.sum(dyT, axes);
-          const dGamma = tf.sum(tf.mul(dyT, xh), axes);
-          const centred = tf.sub(
-            tf.sub(dyT, tf.div(dBeta, n)),
-            tf.mul(xh, tf.div(dGamma, n)),
-          );
-          const dx = tf.mul(centred, tf.mul(gm, inv));
-          return [dx, dGamma, dBeta];
-        },
-      };
+    return batchNormTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, {
+      epsilon: this.epsilon,
+      onStats: (mean, variance) => this.updateRunningStats(mean, variance, n),
     });
-    return f(x, gamma, beta) as tf.Tensor;
   }
 
   private updateRunningStats(

@@ -7,11 +7,13 @@
  * negative to its first element instead of its maximum, and the cpu
  * backend's ResizeNearestNeighborGrad (the upsampling gradient) is wrong for
  * a x2 nearest resize; both were measured (tests/models/resample_test.ts).
- * The forward passes are tfjs's own.
+ * The forward passes are tfjs's own; the max-pool gradient is
+ * lib/kernels/max_pool_grad.ts (a fused kernel on wasm).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { maxPool2x2Grad } from "../kernels/max_pool_grad.ts";
 
 /** Nearest-neighbour x2 upsampling of NHWC data (forward only, no gradient needed). */
 function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
@@ -38,8 +40,7 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const d = (Array.isArray(dy) ? dy[0] : dy) as tf.Tensor4D;
         const [xIn, y] = saved as tf.Tensor4D[];
-        const mask = tf.cast(tf.equal(xIn, upsample2x(y)), "float32");
-        return [tf.mul(mask, upsample2x(d))];
+        return [maxPool2x2Grad(xIn, y, d)];
       },
     };
   });

@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  accountingAnswer,
-  accountingRows,
   cnnFormulas,
   cnnLayerFormulas,
   type CnnSizes,
   layerKind,
-  layerTableRows,
   measureModel,
   studentFormulas,
   totals,
@@ -127,33 +124,4 @@ Deno.test("accounting formulas agree with built tfjs models", async (t) => {
       model.dispose();
     });
   }
-});
-
-Deno.test("accounting tables for the notebook", async (t) => {
-  await tf.setBackend("cpu");
-  const model = buildCnn({ ...handout, seed: 0 });
-  await t.step("accountingRows: every convention agrees with the model", () => {
-    const rows = accountingRows(handout, model);
-    assert.equal(rows.length, 7);
-    assert.ok(rows.every((r) => r.agrees));
-    const params = rows.find((r) => r.quantity.includes("countParams"))!;
-    assert.equal(params.model, model.countParams());
-    assert.equal(rows[0].student, studentFormulas(handout).weights);
-    assert.match(
-      accountingAnswer(rows),
-      /32x32: 86,352 weights.*every count matches/,
-    );
-  });
-  await t.step("layerTableRows flags a layer that disagrees", () => {
-    const formula = cnnLayerFormulas(handout);
-    const measured = measureModel(model);
-    assert.ok(layerTableRows(formula, measured).every((r) => r.agrees));
-    const wrong = measured.map((l, i) =>
-      i === 4 ? { ...l, macs: l.macs + 1 } : l
-    );
-    const rows = layerTableRows(formula, wrong);
-    assert.deepEqual(rows.map((r) => r.agrees).indexOf(false), 4);
-    assert.equal(rows.filter((r) => !r.agrees).length, 1);
-  });
-  model.dispose();
 });

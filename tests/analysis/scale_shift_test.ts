@@ -7,13 +7,17 @@ import { forward } from "../../lib/analysis/predict.ts";
 import {
   analysisBatch,
   changeMap,
-  mapRows,
   ringProfile,
   scaleShiftAnswer,
   scaleShiftSweep,
+} from "../../lib/analysis/scale_shift.ts";
+// the figure helpers are tested here too: they need the same model and sweep
+import {
+  borderProfiles,
+  mapRows,
   sweepMatrix,
   transformedRows,
-} from "../../lib/analysis/scale_shift.ts";
+} from "../../lib/analysis/scale_shift_figures.ts";
 
 const shape = { height: 16, width: 16 };
 const opts = { numFilters: 4, numColours: 5, ...shape, seed: 3 };
@@ -148,6 +152,18 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
     assert.equal(grid.length, 2);
     assert.equal(grid[0].images.count, 4);
     assert.equal(grid[0].images.images.length, 4 * 16 * 16 * 3);
+  });
+
+  await t.step("border profiles in input pixels", () => {
+    const points = borderProfiles(model, { ...shape, grey }, [
+      { label: "logits", a: 1, b: 0.5, mode: "training" },
+      { label: "bn1", a: 1, b: 0.5, mode: "training", layer: "bn1" },
+    ]);
+    const logits = points.filter((p) => p.series === "logits");
+    const bn1 = points.filter((p) => p.series === "bn1");
+    assert.deepEqual(logits.map((p) => p.x), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(bn1.map((p) => p.x), [0, 2, 4, 6]); // 8x8 after pooling
+    assert.ok(points.every((p) => p.y >= 0));
   });
 
   await t.step("analysis batch and map rows", () => {

@@ -4,9 +4,10 @@
  * steps on WebGPU and on the cpu backend from the same initial weights, and
  * the losses and gradients agree.
  *
- * Runs on whatever adapter exists; CI has Mesa's software one (llvmpipe via
- * EGL: Debian packages libegl1, libegl-mesa0, libgl1-mesa-dri). It FAILS,
- * never skips, when there is no adapter: CI must exercise the GPU path.
+ * Runs on whatever adapter exists; CI has Mesa's software one: lavapipe
+ * through Vulkan (Debian: mesa-vulkan-drivers) or llvmpipe through EGL
+ * (libegl1, libegl-mesa0, libgl1-mesa-dri); both pass. It FAILS, never
+ * skips, when there is no adapter: CI must exercise the GPU path.
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
@@ -101,7 +102,7 @@ Deno.test({
     const gpu = await probeGpu();
     assert.ok(
       gpu.available,
-      `no WebGPU adapter (${gpu.reason}): install Mesa (apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri) - this test must not be skipped`,
+      `no WebGPU adapter (${gpu.reason}): install Mesa's software adapter (apt-get install mesa-vulkan-drivers, or libegl1 libegl-mesa0 libgl1-mesa-dri) - this test must not be skipped`,
     );
 
     registerOwnKernels("cpu");

@@ -151,8 +151,14 @@ Deno.test("deno task colourize", async (t) => {
             await size(`${out}/${stem}_colourized.png`),
             await size(photo),
           );
+          // four panels, each fitted into 320 x 320
+          const [pw, ph] = await size(photo);
           const [w, h] = await size(`${out}/${stem}_comparison.png`);
-          assert.ok(w > 4 * 100 && h > 100, `${stem}: ${w}x${h}`);
+          const scale = 320 / Math.max(pw, ph);
+          assert.ok(
+            w >= 4 * Math.round(pw * scale) && h >= Math.round(ph * scale),
+            `${stem}: ${w}x${h}`,
+          );
         }
       },
     );

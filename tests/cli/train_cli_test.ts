@@ -29,6 +29,12 @@ const ARGS = [
   ],
 ];
 
+/**
+ * One wasm thread: bit-identical results across processes need kernels whose
+ * summation order does not depend on when helper threads become ready.
+ */
+const ENV = { COLOURLAB_THREADS: "1" };
+
 /** `deno task train ...` exactly as a user runs it. */
 async function denoTaskTrain(
   args: string[],
@@ -36,6 +42,7 @@ async function denoTaskTrain(
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["task", "--quiet", "train", ...args],
     cwd: PROJECT_ROOT,
+    env: ENV,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -114,6 +121,7 @@ Deno.test("deno task train", async (t) => {
         const child = new Deno.Command(Deno.execPath(), {
           args: command,
           cwd: PROJECT_ROOT,
+          env: ENV,
           stdout: "null",
           stderr: "null",
         }).spawn();

@@ -6,11 +6,11 @@ import type { ExperimentData } from "../../lib/experiments/experiment_data.ts";
 import { trainData } from "../../lib/experiments/experiment_data.ts";
 import {
   codeHash,
-  describeRun,
   type ExperimentSpec,
   runId,
   trainOrLoad,
 } from "../../lib/experiments/run_cache.ts";
+import { describeRun } from "../../lib/experiments/train_runs.ts";
 
 function images(count: number, seed: number): ImageSet {
   const rng = seededRng(seed);
@@ -166,6 +166,23 @@ Deno.test("run cache", async (t) => {
       assert.equal(re.history[0].trainLoss, first.history[0].trainLoss);
       re.model.dispose();
     });
+
+    await t.step(
+      "an unreadable cached checkpoint is trained again",
+      async () => {
+        await Deno.writeTextFile(`${first.dir}/checkpoint.bin`, "garbage");
+        const again = await trainOrLoad(spec, { ...exp, cacheDir });
+        assert.equal(again.cached, false);
+        assert.deepEqual(
+          again.history.map((e) => e.trainLoss),
+          first.history.map((e) => e.trainLoss),
+        );
+        const reread = await trainOrLoad(spec, { ...exp, cacheDir });
+        assert.equal(reread.cached, true);
+        again.model.dispose();
+        reread.model.dispose();
+      },
+    );
 
     await t.step("a changed config is a miss", async () => {
       const other = await trainOrLoad({ ...spec, learningRate: 0.02 }, {

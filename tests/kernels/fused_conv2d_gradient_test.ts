@@ -110,3 +110,25 @@ Deno.test("a layers model computes no input gradient for its data", async () => 
   tf.dispose([xs, ys]);
   model.dispose();
 });
+
+Deno.test("fused conv2d keeps tfjs's argument checks while recording", async () => {
+  await setUp();
+  await tf.setBackend("wasm");
+  const x = tf.zeros([1, 5, 5, 3]);
+  const w = tf.zeros([3, 3, 4, 2]);
+  assert.throws(
+    () =>
+      tf.grad((a: tf.Tensor) =>
+        tf.sum(
+          tf.fused.conv2d({
+            x: a as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: 1,
+            pad: "same",
+          }),
+        )
+      )(x),
+    /depth of input \(3\) must match input depth for filter 4/,
+  );
+  tf.dispose([x, w]);
+});

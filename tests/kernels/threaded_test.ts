@@ -7,11 +7,13 @@ import assert from "node:assert/strict";
 import { convGeometry } from "../../lib/kernels/conv_geometry.ts";
 import { filterGradJs } from "../../lib/kernels/filter_grad_js.ts";
 import { caseInputs, CASES } from "./fixtures/threaded_cases.ts";
-import { assertClose } from "./helpers.ts";
+import { glueOps } from "./fixtures/glue_ops.ts";
+import { assertClose, setUp } from "./helpers.ts";
+import * as tf from "@tensorflow/tfjs";
 
 const CHILD = new URL("./fixtures/threaded_child.ts", import.meta.url);
 
-Deno.test("filter gradient on 2 threads matches the reference", async () => {
+Deno.test("own kernels on 2 threads match the references", async () => {
   const npmDir = new URL(
     "../../../../",
     import.meta.resolve("@tensorflow/tfjs-backend-wasm"),
@@ -39,6 +41,7 @@ Deno.test("filter gradient on 2 threads matches the reference", async () => {
     shared: boolean;
     helpers: number;
     results: number[][];
+    glue: number[][];
   };
   assert.equal(got.threads, 2, "the threaded backend did not start");
   assert.ok(got.shared, "threaded heap is not shared memory");
@@ -56,4 +59,24 @@ Deno.test("filter gradient on 2 threads matches the reference", async () => {
       `case ${i}`,
     );
   });
+  // The memory-bound kernels split over 2 threads against tfjs-backend-cpu.
+  await setUp();
+  await tf.setBackend("cpu");
+  const want = glueOps();
+  assert.equal(got.glue.length, want.length);
+  const names = [
+    "sum",
+    "mean",
+    "full sum",
+    "batchnorm",
+    "dx",
+    "dGamma",
+    "dBeta",
+    "relu dx",
+    "max-pool dx",
+    "upsampling",
+  ];
+  want.forEach((w, i) =>
+    assertClose(Float32Array.from(got.glue[i]), w, names[i])
+  );
 });

@@ -47,6 +47,12 @@ Deno.test("trainModel", async (t) => {
         JSON.stringify(results(history)),
       );
       assert.ok(last.valAccuracy > 0.45, `accuracy ${last.valAccuracy}`);
+      // Training ran BatchNorm in training mode: its running statistics moved.
+      const [, , runningMean, runningVar] = model.getLayer("bn2").getWeights()
+        .map((w) => Array.from(w.dataSync()));
+      assert.ok(
+        runningMean.every((m) => m !== 0) && runningVar.every((v) => v !== 1),
+      );
       model.dispose();
     },
   );

@@ -27,7 +27,7 @@ export const notebook: NotebookSource = {
       import {
         accountingAnswer, accountingRows, barChart, buildCnn, CNN_FORMULA_TEXT, cnnLayerFormulas,
         describeBackend, experimentSettings, initTf, layerTableRows, measureModel, recordContext,
-        recordHeadline, showMarkdown, showPlot, showTable, studentFormulas,
+        recordHeadline, showMarkdown, showPlot, showTable, studentDisagreement, studentFormulas,
       } from "../lib/mod.ts";
       const backend = await initTf();`),
     code(`
@@ -59,18 +59,12 @@ export const notebook: NotebookSource = {
         xLabel: "layer", yLabel: "millions of MACs", digits: 2,
       }));`),
     code(`
+      await showMarkdown(studentDisagreement(sizes[0], models[0]));
       const st = studentFormulas(sizes[0]);
-      const out = measureModel(models[0]);
-      const byName = (name: string) => out.find((l) => l.name === name)!.outputs;
-      await showMarkdown([
-        \`Student weights at 32x32: \${st.weights.toLocaleString("en")}; conv weights + biases counted on the model: \${rows[0].model.toLocaleString("en")} (difference \${rows[0].model - st.weights} = NC, the last conv's biases).\`,
-        \`Student outputs: \${st.outputs.toLocaleString("en")}; conv outputs only: \${rows[3].model.toLocaleString("en")}; every layer: \${rows[4].model.toLocaleString("en")}. Its sum counts conv5's \${byName("conv5").toLocaleString("en")} outputs twice and leaves out upsample4 (\${byName("upsample4").toLocaleString("en")}) and every BatchNorm and ReLU output.\`,
-        \`Student connections: \${st.connections.toLocaleString("en")} = MACs + one per conv output (\${rows[6].model.toLocaleString("en")} counted on the model).\`,
-      ].join("\\n\\n"));
       await recordHeadline({
         question: "A.3 Weights, outputs, connections (NF 32, NC 24, K 3; 32x32 and 64x64)",
         answer: accountingAnswer(rows),
-        reference: \`student writeup: \${st.weights.toLocaleString("en")} weights (misses the last conv's NC biases), \${st.outputs.toLocaleString("en")} outputs (mixed convention)\`,
+        reference: \`student writeup: \${st.weights} weights (misses the last conv's NC biases), \${st.outputs} outputs (mixed convention)\`,
       });`),
     md(`
       ## What the counts say

@@ -26,9 +26,9 @@ export const notebook: NotebookSource = {
       input. "Relative change" is mean |logits(a·x+b) - logits(x)| / mean |logits(x)| in the same mode.`),
     code(`
       import {
-        analysisBatch, changeMap, describeRun, describeSettings, experimentSettings, heatmap, scaleShiftSpecs,
+        analysisBatch, borderProfiles, changeMap, describeRun, describeSettings, experimentSettings, heatmap, scaleShiftSpecs,
         imageGrid, initTf, lineChart, liveProgress, loadExperimentData, mapRows, recordContext,
-        recordHeadline, ringProfile, scaleShiftAnswer, scaleShiftSweep, settingsContext, showImage,
+        recordHeadline, scaleShiftAnswer, scaleShiftSweep, settingsContext, showImage,
         showMarkdown, showPlot, showTable, specLabel, sweepCell, sweepMatrix, trainData, trainOrLoadAll,
         transformedRows,
       } from "../lib/mod.ts";
@@ -73,15 +73,14 @@ export const notebook: NotebookSource = {
         subtitle: \`mean |change| per position of bn1 (\${side}x\${side} after pooling)\`, valueLabel: "mean |change|",
         xLabel: "column", yLabel: "row", width: 640, height: 600,
       }));
-      const profile = (label: string, opts: { a: number; b: number; mode: "training" | "inference"; layer?: string }, h: number) =>
-        Array.from(ringProfile(changeMap(cnn.model, batch.grey, { ...batch, ...opts }), { height: h, width: h }))
-          .map((y, d) => ({ x: opts.layer ? 2 * d : d, y, series: label }));
-      await showPlot(lineChart([
-        ...profile("bn1 output, a=1 b=0.5, batch stats", { a: 1, b: 0.5, mode: "training", layer: "bn1" }, side),
-        ...profile("logits, a=1 b=0.5, batch stats", { a: 1, b: 0.5, mode: "training" }, batch.height),
-        ...profile("logits, a=2 b=0, running stats", { a: 2, b: 0, mode: "inference" }, batch.height),
-      ], { title: "Change by distance from the image border", subtitle: "mean |change| over rings of pixels (bn1 rings at half resolution, x2)",
-        xLabel: "distance from the nearest edge (input pixels)", yLabel: "mean |change|", logY: true }));`),
+      await showPlot(lineChart(borderProfiles(cnn.model, batch, [
+        { label: "bn1 output, a=1 b=0.5, batch stats", a: 1, b: 0.5, mode: "training", layer: "bn1" },
+        { label: "logits, a=1 b=0.5, batch stats", a: 1, b: 0.5, mode: "training" },
+        { label: "logits, a=2 b=0, running stats", a: 2, b: 0, mode: "inference" },
+      ]), {
+        title: "Change by distance from the image border", subtitle: "mean |change| over rings of positions",
+        xLabel: "distance from the nearest edge (input pixels)", yLabel: "mean |change| (log scale)", logY: true,
+      }));`),
     code(`
       const unetRows = scaleShiftSweep(unet.model, batch.grey, batch.labels, { ...batch, modes: ["training"] });
       await showTable([[1, 0], [2, 0], [0.5, 0], [-1, 0], [1, 0.5]].map(([a, b]) => ({

@@ -6,3 +6,5 @@ export { channelAffine, columnCentredDots } from "./channel_ops";
 export { maxPool2x2Grad } from "./max_pool_grad";
 export { copyColumns } from "./copy_columns";
 export { softmaxXent } from "./softmax_xent";
+export { reluGrad } from "./relu_grad";
+export { upsample2x } from "./upsample2x";

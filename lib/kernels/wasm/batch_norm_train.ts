@@ -10,12 +10,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import {
-  backendMemory,
-  heapAlloc,
-  heapOffset,
-  kernelsFor,
-} from "../own_wasm.ts";
+import { backendMemory, heapAlloc, heapOffset } from "../own_wasm.ts";
+import { channelAffine, columnCentredDots, columnSums } from "./parallel.ts";
 
 /** Kernel names (shared with the op in ../batch_norm_train.ts). */
 export const BN_TRAIN = "ColourlabBatchNormTrain";
@@ -41,27 +37,21 @@ function forward(args: KernelArgs): tf.TensorInfo[] {
   const y = backend.makeOutput(x.shape, "float32");
   const mean = backend.makeOutput([C], "float32");
   const variance = backend.makeOutput([C], "float32");
-  const heap = heapAlloc(backend);
-  const tmp = heap.malloc(32 * C + 16);
-  const k = kernelsFor(backendMemory(backend));
   const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
-  k.columnSums(at(x), at(mean), tmp, rows, C, 1 / rows);
-  k.columnCentredDots(
-    at(x),
-    at(x),
-    at(mean),
-    0,
-    at(variance),
-    tmp,
-    rows,
-    C,
-    1,
-    1 / rows,
-  );
+  columnSums(backend, at(x), at(mean), rows, C, 1 / rows);
+  const moments = {
+    u: at(x),
+    v: at(x),
+    m: at(mean),
+    out1: 0,
+    out2: at(variance),
+  };
+  columnCentredDots(backend, moments, rows, C, true, 1 / rows);
   // y = x * a + d with a = gamma / sqrt(var + eps), d = beta - mean * a.
-  const a = tmp + 24 * C;
-  const av = f32(backend, a, C);
-  const dv = f32(backend, tmp, C); // the sums' scratch is free again
+  const heap = heapAlloc(backend);
+  const coef = heap.malloc(8 * C);
+  const av = f32(backend, coef, C);
+  const dv = f32(backend, coef + 4 * C, C);
   const g = f32(backend, at(gamma), C);
   const b = f32(backend, at(beta), C);
   const m = f32(backend, at(mean), C);
@@ -70,8 +60,9 @@ function forward(args: KernelArgs): tf.TensorInfo[] {
     av[c] = g[c] / Math.sqrt(v[c] + eps);
     dv[c] = b[c] - m[c] * av[c];
   }
-  k.channelAffine(at(x), 0, at(y), a, 0, tmp, rows, C);
-  heap.free(tmp);
+  const affine = { u: at(x), v: 0, out: at(y), a: coef, b: 0, d: coef + 4 * C };
+  channelAffine(backend, affine, rows, C);
+  heap.free(coef);
   return [y, mean, variance];
 }
 
@@ -87,26 +78,20 @@ function backward(args: KernelArgs): tf.TensorInfo[] {
   const dx = backend.makeOutput(x.shape, "float32");
   const dGamma = backend.makeOutput([C], "float32");
   const dBeta = backend.makeOutput([C], "float32");
-  const heap = heapAlloc(backend);
-  const tmp = heap.malloc(40 * C + 16);
-  const k = kernelsFor(backendMemory(backend));
   const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
   // dBeta = sum dy; dGamma = invStd * sum dy * (x - mean).
-  k.columnCentredDots(
-    at(dy),
-    at(x),
-    at(mean),
-    at(dBeta),
-    at(dGamma),
-    tmp,
-    rows,
-    C,
-    0,
-    1,
-  );
+  const sums = {
+    u: at(dy),
+    v: at(x),
+    m: at(mean),
+    out1: at(dBeta),
+    out2: at(dGamma),
+  };
+  columnCentredDots(backend, sums, rows, C, false, 1);
   // dx = k1 * dy + k2 * x + k3 with k1 = g * inv,
   // k2 = -k1 * inv * dGamma / n, k3 = -k1 * dBeta / n - k2 * mean.
-  const k1 = tmp + 24 * C;
+  const heap = heapAlloc(backend);
+  const k1 = heap.malloc(12 * C);
   const k2 = k1 + 4 * C;
   const k3 = k2 + 4 * C;
   const [k1v, k2v, k3v] = [k1, k2, k3].map((p) => f32(backend, p, C));
@@ -122,8 +107,9 @@ function backward(args: KernelArgs): tf.TensorInfo[] {
     k2v[c] = (-k1v[c] * inv * dg[c]) / rows;
     k3v[c] = (-k1v[c] * db[c]) / rows - k2v[c] * m[c];
   }
-  k.channelAffine(at(dy), at(x), at(dx), k1, k2, k3, rows, C);
-  heap.free(tmp);
+  const affine = { u: at(dy), v: at(x), out: at(dx), a: k1, b: k2, d: k3 };
+  channelAffine(backend, affine, rows, C);
+  heap.free(k1);
   return [dx, dGamma, dBeta];
 }
 

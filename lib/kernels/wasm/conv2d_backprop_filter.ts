@@ -10,18 +10,18 @@ import {
   type BackendWasm,
   getThreadsCount,
 } from "@tensorflow/tfjs-backend-wasm";
-import { type ConvAttrs, convGeometry } from "../conv_geometry.ts";
-import { type ConvGeometry } from "../conv_geometry.ts";
-import { helpersFor, join, post } from "../helper_threads.ts";
-import { JOB_FILTER_GRAD } from "../helper_worker.ts";
+import {
+  type ConvAttrs,
+  type ConvGeometry,
+  convGeometry,
+} from "../conv_geometry.ts";
+import { helpersFor, runShares } from "../helper_threads.ts";
 import {
   backendMemory,
   heapAlloc,
   heapOffset,
   kernelsFor,
 } from "../own_wasm.ts";
-
-type Args = Parameters<ReturnType<typeof kernelsFor>["filterGrad"]>;
 
 /** The kernel's arguments for images [n0, n1) (see as/filter_grad.as). */
 function filterGradArgs(
@@ -89,21 +89,29 @@ function conv2dBackpropFilter(
   const x0 = heapOffset(backend, x.dataId);
   const dy0 = heapOffset(backend, dy.dataId);
   const share = Math.ceil(g.batch / (helpers.length + 1));
-  helpers.forEach((h, i) => {
-    const n0 = Math.min(g.batch, share * (i + 1));
-    const n1 = Math.min(g.batch, share * (i + 2));
-    post(h, JOB_FILTER_GRAD, filterGradArgs(x0, dy0, partials[i], n0, n1, g));
-  });
-  kernelsFor(memory).filterGrad(
-    ...filterGradArgs(x0, dy0, dw, 0, Math.min(g.batch, share), g) as Args,
+  const targets = [dw, ...partials];
+  runShares(
+    kernelsFor(memory),
+    helpers,
+    "filterGrad",
+    targets.map((t, i) =>
+      filterGradArgs(
+        x0,
+        dy0,
+        t,
+        Math.min(g.batch, share * i),
+        Math.min(g.batch, share * (i + 1)),
+        g,
+      )
+    ),
+    (i) => ptr(targets[i]).fill(0),
   );
-  helpers.forEach((h, i) => {
-    join(h);
-    const total = ptr(dw);
-    const part = ptr(partials[i]);
+  const total = ptr(dw);
+  for (const p of partials) {
+    const part = ptr(p);
     for (let j = 0; j < size; j++) total[j] += part[j];
-    heap.free(partials[i]);
-  });
+    heap.free(p);
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { type ConvAttrs, convGeometry } from "../conv_geometry.ts";
+import { flipFilterArray } from "./small_kernels.ts";
 
 let builtin: tf.KernelFunc | undefined;
 /** The backend's forward Conv2D (XNNPACK), captured at registration. */
@@ -49,21 +50,12 @@ function conv2dBackpropInput(
       args as unknown as Parameters<tf.KernelFunc>[0],
     ) as tf.TensorInfo;
   }
-  // Flip [kH,kW,C,K] -> [kH,kW,K,C] reversed in space, on the JS side (small).
-  const w = backend.typedArrayFromHeap(filter) as Float32Array;
+  // Flip [kH,kW,C,K] -> [kH,kW,K,C] reversed in space (small).
   const { kH, kW, inC: C, outC: K } = g;
-  const flipped = new Float32Array(w.length);
-  for (let kh = 0; kh < kH; kh++) {
-    for (let kw = 0; kw < kW; kw++) {
-      const src = (kh * kW + kw) * C * K;
-      const dst = ((kH - 1 - kh) * kW + (kW - 1 - kw)) * K * C;
-      for (let c = 0; c < C; c++) {
-        for (let k = 0; k < K; k++) {
-          flipped[dst + k * C + c] = w[src + c * K + k];
-        }
-      }
-    }
-  }
+  const flipped = flipFilterArray(
+    backend.typedArrayFromHeap(filter) as Float32Array,
+    filter.shape,
+  );
   const wf = backend.makeOutput([kH, kW, K, C], "float32", undefined, flipped);
   const pads: [
     [number, number],

@@ -6,7 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { backendMemory, heapOffset, kernelsFor } from "../own_wasm.ts";
+import { heapOffset } from "../own_wasm.ts";
+import { maxPool2x2Grad as parallelMaxPoolGrad } from "./parallel.ts";
 
 /** Kernel name (shared with the op in ../max_pool_grad.ts). */
 export const MAX_POOL_2X2_GRAD = "ColourlabMaxPool2x2Grad";
@@ -22,15 +23,10 @@ function maxPoolGrad(
     (backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
   }
   const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
-  kernelsFor(backendMemory(backend)).maxPool2x2Grad(
-    at(x),
-    at(y),
-    at(dy),
-    at(dx),
-    N,
-    H,
-    W,
-    C,
+  parallelMaxPoolGrad(
+    backend,
+    { x: at(x), y: at(y), dy: at(dy), dx: at(dx) },
+    [N, H, W, C],
   );
   return dx;
 }

@@ -9,7 +9,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { backendMemory, heapOffset, kernelsFor } from "../own_wasm.ts";
+import { backendMemory, heapAlloc, heapOffset } from "../own_wasm.ts";
+import { columnSums } from "./parallel.ts";
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -55,31 +56,27 @@ function makeReduce(name: "Sum" | "Mean"): tf.KernelConfig {
     const count = r.full ? r.rows * 16 : r.rows;
     const scale = name === "Mean" ? 1 / count : 1;
     const out = backend.makeOutput(outShape, "float32");
-    const wasm = backend.wasm as unknown as {
-      _malloc(n: number): number;
-      _free(p: number): void;
-    };
-    const tmp = wasm._malloc(r.cols * 12 + (r.full ? 64 : 0));
-    const kernels = kernelsFor(backendMemory(backend));
     const xPtr = heapOffset(backend, x.dataId);
     if (!r.full) {
-      kernels.columnSums(
+      columnSums(
+        backend,
         xPtr,
         heapOffset(backend, out.dataId),
-        tmp,
         r.rows,
         r.cols,
         scale,
       );
     } else {
-      const partial = tmp + r.cols * 12;
-      kernels.columnSums(xPtr, partial, tmp, r.rows, 16, 1);
-      const heap = new Float64Array(backendMemory(backend).buffer, tmp, 16);
+      // 16 column sums (each rounded once from float64), then their total.
+      const heap = heapAlloc(backend);
+      const partial = heap.malloc(64);
+      columnSums(backend, xPtr, partial, r.rows, 16, 1);
+      const sums = new Float32Array(backendMemory(backend).buffer, partial, 16);
       let total = 0;
-      for (let i = 0; i < 16; i++) total += heap[i]; // the float64 totals
+      for (let i = 0; i < 16; i++) total += sums[i];
       (backend.typedArrayFromHeap(out) as Float32Array)[0] = total * scale;
+      heap.free(partial);
     }
-    wasm._free(tmp);
     return out;
   };
   return {
