@@ -38,6 +38,7 @@ export * from "./train/evaluate.ts";
 export * from "./train/checkpoint.ts";
 export * from "./train/fit.ts";
 export * from "./train/progress.ts";
+export * from "./train/adam.ts";
 
 // display and figures
 export * from "./notebook.ts";
@@ -90,3 +91,6 @@ export {
   predictPixels,
   trainPixels,
 } from "./finetune/pixel_training.ts";
+export * from "./finetune/study.ts";
+export * from "./finetune/study_views.ts";
+export * from "./finetune/cost_answer.ts";

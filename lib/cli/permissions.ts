@@ -89,15 +89,14 @@ export function trainPermissions(
     read.push(absolute(root, data));
   }
   if (args.palette !== undefined) read.push(absolute(root, args.palette));
-  const ffi: string[] = [];
+  // sharp's native module is an npm package of @img (one per platform), in
+  // Deno's npm cache or, with a node_modules folder, in the project.
+  const ffi = [`${root}/node_modules/@img`];
   if (ctx.npmCache) {
     const registry = `${ctx.npmCache}/registry.npmjs.org`;
-    // tfjs-backend-wasm reads its .wasm files with fs; sharp's native module is
-    // an npm package of @img (one per platform).
+    // tfjs-backend-wasm reads its .wasm files with fs at run time.
     read.push(`${registry}/@tensorflow/tfjs-backend-wasm`);
-    ffi.push(`${registry}/@img`);
-  } else {
-    ffi.push(`${root}/node_modules/@img`);
+    ffi.unshift(`${registry}/@img`);
   }
   const net = data === undefined
     ? [

@@ -98,6 +98,7 @@ export async function runTrainCli(argv: string[], io: CliIo): Promise<number> {
       "NonFiniteLossError",
       "RangeError",
       "PermissionDenied",
+      "NotCapable",
     ];
     io.err(
       `error: ${

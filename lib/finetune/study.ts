@@ -234,7 +234,10 @@ export async function loadOrRunStudy(
   const dir = await studyCacheDir(backend, opts);
   try {
     const cached = await readStudy(dir);
-    if (await hasSavedModel(cached.pretrain.dir)) {
+    // The pre-trained network must still be there (its folder, under this cache root).
+    const pretrained = cached.pretrain.dir.split("/").pop();
+    const root = opts.cacheDir ?? "data";
+    if (await hasSavedModel(`${root}/finetune/${pretrained}`)) {
       return { ...cached, fromCache: true };
     }
   } catch { /* not run yet */ }

@@ -33,6 +33,7 @@ export const HELPER_KERNELS = [
   "reluGrad",
   "maxPool2x2Grad",
   "upsample2x",
+  "softmaxXent",
 ] as const;
 
 /** A kernel a helper can run. */
@@ -107,7 +108,7 @@ export function callKernel(
   kernel: HelperKernel,
   args: number[],
 ): void {
-  (kernels[kernel] as (...a: number[]) => void)(...args);
+  (kernels[kernel] as (...a: number[]) => unknown)(...args);
 }
 
 /**

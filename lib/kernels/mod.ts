@@ -33,6 +33,7 @@ import { splitConcatConfigs } from "./wasm/split_concat.ts";
 import { softmaxXentConfig } from "./wasm/softmax_cross_entropy.ts";
 import { smallKernelConfigs } from "./wasm/small_kernels.ts";
 import { resizeNearestConfig } from "./wasm/resize_nearest.ts";
+import { adamConfig } from "./wasm/adam.ts";
 import { registerReluGradient } from "./relu_gradient.ts";
 
 /** Registers (replacing any previous) one kernel config. */
@@ -73,6 +74,7 @@ export function registerOwnKernels(backendName: string): string[] {
       replaceKernel(softmaxXentConfig);
       for (const config of smallKernelConfigs) replaceKernel(config);
       replaceKernel(resizeNearestConfig());
+      replaceKernel(adamConfig);
       markDilationAwareFilterGrad("wasm");
     }
     names.push(
@@ -86,6 +88,7 @@ export function registerOwnKernels(backendName: string): string[] {
       "softmax cross-entropy with its gradient, fused (wasm)",
       "Relu gradient, filter flip (wasm)",
       "x2 nearest upsampling (wasm)",
+      "Adam step, fused (wasm)",
     );
   }
   done.add(backendName);

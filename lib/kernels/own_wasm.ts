@@ -94,7 +94,7 @@ export interface OwnWasmExports {
     width: number,
   ): void;
   /**
-   * grad = (softmax - onehot) / rows and per-row stats (see
+   * grad = (softmax - onehot) / total and per-row stats (see
    * as/softmax_xent.as); returns 0, or rows - r for a bad label at row r.
    */
   softmaxXent(
@@ -104,9 +104,28 @@ export interface OwnWasmExports {
     statsPtr: number,
     rows: number,
     C: number,
+    total: number,
   ): number;
   /** dx = dy where x > 0, else 0 (see as/relu_grad.as). */
   reluGrad(xPtr: number, dyPtr: number, dxPtr: number, n: number): void;
+  /** One Adam update of n parameters (see as/adam.as). */
+  adamUpdate(
+    pPtr: number,
+    gPtr: number,
+    mPtr: number,
+    vPtr: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    stepSize: number,
+    bc2Sqrt: number,
+    eps: number,
+  ): void;
   /** Nearest x2 upsampling of NHWC data (see as/upsample2x.as). */
   upsample2x(
     srcPtr: number,

@@ -114,7 +114,8 @@ export function progressReporter(
         if (t - lastDraw < redrawMs && !last) return;
         lastDraw = t;
         const text = status(r);
-        const columns = sink.columns ?? 100;
+        // A pseudo-terminal may report 0 columns.
+        const columns = sink.columns && sink.columns >= 40 ? sink.columns : 100;
         const width = Math.max(10, Math.min(40, columns - text.length - 4));
         const filled = Math.round((width * r.images) / r.epochImages);
         const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;

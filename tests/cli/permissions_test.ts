@@ -50,7 +50,10 @@ Deno.test("trainer permissions", async (t) => {
       ]);
       assert.deepEqual(p.write, ["/p/data", "/p/runs/a"]);
       assert.deepEqual(p.net, []); // local data: no network at all
-      assert.deepEqual(p.ffi, ["/c/npm/registry.npmjs.org/@img"]);
+      assert.deepEqual(p.ffi, [
+        "/c/npm/registry.npmjs.org/@img",
+        "/p/node_modules/@img",
+      ]);
       const flags = permissionFlags(p);
       assert.ok(
         !flags.some((f) =>

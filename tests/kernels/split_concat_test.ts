@@ -53,6 +53,16 @@ Deno.test("wasm Concat and SplitV match tfjs-backend-cpu", async (t) => {
     )([u, v]);
     assert.deepStrictEqual(du.arraySync(), [[1, 2], [4, 5]]);
     assert.deepStrictEqual(dv.arraySync(), [[3], [6]]);
+    // bool elements are bytes: the backend's kernels handle them.
+    tf.tidy(() => {
+      const a = tf.tensor([true, false], [2, 1], "bool");
+      const b = tf.tensor([false, true], [2, 1], "bool");
+      const ab = tf.concat([a, b], 1);
+      assert.deepStrictEqual(ab.arraySync(), [[1, 0], [0, 1]]);
+      assert.deepStrictEqual(tf.split(ab, 2, 1).map((t) => t.arraySync()), [[[
+        1,
+      ], [0]], [[0], [1]]]);
+    });
     tf.dispose([x, y, xy, u, v, r, du, dv]);
   });
 });

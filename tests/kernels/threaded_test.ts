@@ -75,6 +75,8 @@ Deno.test("own kernels on 2 threads match the references", async () => {
     "relu dx",
     "max-pool dx",
     "upsampling",
+    "cross-entropy",
+    "cross-entropy gradient",
   ];
   want.forEach((w, i) =>
     assertClose(Float32Array.from(got.glue[i]), w, names[i])

@@ -8,3 +8,4 @@ export { copyColumns } from "./copy_columns";
 export { softmaxXent } from "./softmax_xent";
 export { reluGrad } from "./relu_grad";
 export { upsample2x } from "./upsample2x";
+export { adamUpdate } from "./adam";

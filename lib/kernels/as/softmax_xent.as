@@ -25,7 +25,7 @@
 }
 
 /**
- * grad[r, c] = (softmax(x[r])[c] - [c == label[r]]) / rows, and per row
+ * grad[r, c] = (softmax(x[r])[c] - [c == label[r]]) / total, and per row
  * stats[r] = sum_c exp(x[r, c] - max_r), stats[rows + r] = max_r - x[r, label]
  * (the loss of row r is log(stats[r]) + stats[rows + r]; the caller takes the
  * logs). Returns 0, or rows - r for the first row r whose label is outside
@@ -34,8 +34,10 @@
  */
 export function softmaxXent(
   xPtr: usize, labelPtr: usize, gradPtr: usize, statsPtr: usize, rows: i32, C: i32,
+  total: i32,
 ): i32 {
-  const inv = <f32>1 / <f32>rows;
+  // total: the rows of the whole batch (a caller may pass a share of them).
+  const inv = <f32>1 / <f32>total;
   const rowB = <usize>C << 2;
   let x = xPtr;
   let g = gradPtr;

@@ -223,3 +223,32 @@ export function upsample2x(
     ) => [src + r0 * inRow, dst + 4 * r0 * inRow, r1 - r0, 1, W, C]),
   );
 }
+
+/**
+ * Softmax cross-entropy rows [0, rows) with all labels valid (checked by the
+ * caller): gradient, and per share the row stats at stats + 8 * r0 (the
+ * share's sums, then its max - x[label]); returns the shares' row ranges.
+ */
+export function softmaxXent(
+  backend: BackendWasm,
+  ptrs: { logits: number; labels: number; grad: number; stats: number },
+  rows: number,
+  C: number,
+): [number, number][] {
+  const { kernels, helpers, ranges } = plan(backend, rows, C);
+  runShares(
+    kernels,
+    helpers,
+    "softmaxXent",
+    ranges.map(([r0, r1]) => [
+      ptrs.logits + 4 * r0 * C,
+      ptrs.labels + 4 * r0,
+      ptrs.grad + 4 * r0 * C,
+      ptrs.stats + 8 * r0,
+      r1 - r0,
+      C,
+      rows,
+    ]),
+  );
+  return ranges;
+}

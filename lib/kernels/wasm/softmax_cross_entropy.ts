@@ -1,18 +1,15 @@
 /**
  * ColourlabSoftmaxXent for the wasm backend: {logits [P, C] float32, labels
  * [P] int32} -> [mean cross-entropy (scalar), gradient (softmax - onehot) / P
- * [P, C]] in one SIMD pass (C a multiple of 4).
+ * [P, C]] in one SIMD pass (C a multiple of 4), split by rows over helper
+ * threads.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import {
-  backendMemory,
-  heapAlloc,
-  heapOffset,
-  kernelsFor,
-} from "../own_wasm.ts";
+import { backendMemory, heapAlloc, heapOffset } from "../own_wasm.ts";
+import { softmaxXent as parallelSoftmaxXent } from "./parallel.ts";
 
 /** Kernel name (shared with the op in ../softmax_cross_entropy.ts). */
 export const SOFTMAX_XENT = "ColourlabSoftmaxXent";
@@ -23,33 +20,43 @@ function softmaxXent(
   const backend = args.backend as BackendWasm;
   const { logits, labels } = args.inputs as Record<string, tf.TensorInfo>;
   const [rows, C] = logits.shape;
+  // Labels are checked here, so that the shares (on helper threads) cannot
+  // fail.
+  const lab = backend.typedArrayFromHeap(labels) as Int32Array;
+  for (let r = 0; r < rows; r++) {
+    if (lab[r] < 0 || lab[r] >= C || !Number.isInteger(lab[r])) {
+      throw new RangeError(
+        `softmax cross-entropy: label ${
+          lab[r]
+        } at pixel ${r} is outside [0, ${C})`,
+      );
+    }
+  }
   const grad = backend.makeOutput([rows, C], "float32");
   const heap = heapAlloc(backend);
   const stats = heap.malloc(8 * rows);
-  const bad = kernelsFor(backendMemory(backend)).softmaxXent(
-    heapOffset(backend, logits.dataId),
-    heapOffset(backend, labels.dataId),
-    heapOffset(backend, grad.dataId),
-    stats,
+  const shares = parallelSoftmaxXent(
+    backend,
+    {
+      logits: heapOffset(backend, logits.dataId),
+      labels: heapOffset(backend, labels.dataId),
+      grad: heapOffset(backend, grad.dataId),
+      stats,
+    },
     rows,
     C,
   );
   let total = 0;
-  if (bad === 0) {
-    const s = new Float32Array(backendMemory(backend).buffer, stats, 2 * rows);
-    for (let r = 0; r < rows; r++) total += Math.log(s[r]) + s[rows + r];
+  for (const [r0, r1] of shares) {
+    const n = r1 - r0;
+    const s = new Float32Array(
+      backendMemory(backend).buffer,
+      stats + 8 * r0,
+      2 * n,
+    );
+    for (let r = 0; r < n; r++) total += Math.log(s[r]) + s[n + r];
   }
   heap.free(stats);
-  if (bad !== 0) {
-    backend.disposeData(grad.dataId);
-    const label =
-      (backend.typedArrayFromHeap(labels) as Int32Array)[rows - bad];
-    throw new RangeError(
-      `softmax cross-entropy: label ${label} at pixel ${
-        rows - bad
-      } is outside [0, ${C})`,
-    );
-  }
   const loss = backend.makeOutput([], "float32");
   (backend.typedArrayFromHeap(loss) as Float32Array)[0] = total / rows;
   return [loss, grad];

@@ -3,7 +3,7 @@
  * memory.copy per row, on the backend's heap). The backend's SplitV runs
  * one generic Slice per part, and its Concat copies row by row in JS; the
  * UNet's skip connections (and their gradients) use both on every step.
- * Strings go to the backend's own kernels.
+ * Strings and bools go to the backend's own kernels.
  *
  * @module
  */
@@ -17,6 +17,9 @@ type KernelArgs = {
   backend: unknown;
 };
 
+/** The dtypes whose elements are 4 bytes (bool is 1, strings are not on the heap). */
+const FOUR_BYTES = new Set(["float32", "int32"]);
+
 /** Rows (dimensions before `axis`) and columns (the rest) of a shape. */
 function rowsCols(shape: readonly number[], axis: number): [number, number] {
   return [
@@ -28,7 +31,7 @@ function rowsCols(shape: readonly number[], axis: number): [number, number] {
 function splitV(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo[] {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (x.dtype === "string") {
+  if (!FOUR_BYTES.has(x.dtype)) {
     return fallback(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
   }
   const { numOrSizeSplits, axis } = args.attrs as unknown as {
@@ -74,7 +77,7 @@ function concat(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
       ? args.inputs
       : Object.values(args.inputs)) as tf.TensorInfo[];
   const nonEmpty = inputs.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
-  if (nonEmpty.length < 2 || nonEmpty[0].dtype === "string") {
+  if (nonEmpty.length < 2 || !FOUR_BYTES.has(nonEmpty[0].dtype)) {
     return fallback(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   }
   const { axis } = args.attrs as unknown as { axis: number | number[] };
