@@ -99,7 +99,28 @@ async function main(args: string[]): Promise<number> {
       console.log(`wrote notebooks/${nb.file}`);
     }
   }
+  if (check) stale += await countWithOutputs(new URL("notebooks/", root));
+  if (check && !stale) console.log("notebooks: up to date, no outputs");
   return stale ? 1 : 0;
+}
+
+/** Every committed notebook (06 too) must be stripped: the report holds outputs. */
+async function countWithOutputs(dir: URL): Promise<number> {
+  let bad = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.name.endsWith(".ipynb")) continue;
+    const nb = JSON.parse(await Deno.readTextFile(new URL(entry.name, dir)));
+    const dirty =
+      (nb.cells as { outputs?: unknown[]; execution_count?: unknown }[])
+        .some((c) => (c.outputs?.length ?? 0) > 0 || c.execution_count != null);
+    if (dirty) {
+      console.error(
+        `${entry.name} has outputs or execution counts: strip them`,
+      );
+      bad++;
+    }
+  }
+  return bad;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

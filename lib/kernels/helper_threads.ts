@@ -5,11 +5,19 @@
  * and the backend runs more than one thread; otherwise there are no helpers
  * and callers run everything themselves.
  *
+ * Results never depend on timing: callers split the work by the number of
+ * helpers started (`threads - 1`, fixed for the process), not by how many are
+ * ready, and add partial results in share order. A share whose helper is not
+ * ready (still compiling, or switched off) runs on the calling thread, into
+ * the same buffer; a posted share is always waited for, never redone while
+ * the helper might still write.
+ *
  * A job is a kernel name and its arguments, all non-negative integers
  * (pointers, sizes; float parameters are passed as 1 and applied by the
  * caller), written into a shared Int32Array: [0] sequence number (the helper
  * waits on it), [1] the last sequence done, [2] kernel id, [3..] arguments,
- * [31] 1 once the helper is ready, -1 if it died.
+ * [30] 1 if the last job threw (nothing was left running), [31] 1 once the
+ * helper is ready, -1 if it died.
  *
  * @module
  */
@@ -22,7 +30,14 @@ export interface Helper {
   seq: number;
 }
 
+const FAILED = 30;
 const READY = 31;
+
+/**
+ * How long a posted share may take before the process gives up on helpers
+ * (generous: a share is milliseconds, but the machine may be swamped).
+ */
+export const JOIN_TIMEOUT_MS = 120_000;
 
 /** The kernels a helper can run, by id (the index). */
 export const HELPER_KERNELS = [
@@ -41,9 +56,13 @@ export type HelperKernel = typeof HELPER_KERNELS[number];
 
 const pools = new WeakMap<WebAssembly.Memory, Helper[]>();
 
+/** Set when a helper missed JOIN_TIMEOUT_MS: no more jobs are posted. */
+let switchedOff = false;
+
 /**
- * The ready helpers for `memory` (started on first use: `threads - 1` of
- * them), or none when the memory is not shared or `threads` is 1.
+ * The helpers for `memory` (started on first use: `threads - 1` of them,
+ * ready or not), or none when the memory is not shared or `threads` is 1.
+ * The count is fixed for the process, so callers may split work by it.
  *
  * @see issue 3 item 2 (all cores)
  */
@@ -57,24 +76,34 @@ export function helpersFor(
   let pool = pools.get(memory);
   if (!pool) {
     pool = [];
-    try {
-      for (let i = 0; i < threads - 1; i++) {
-        const ctl = new Int32Array(new SharedArrayBuffer(32 * 4));
+    for (let i = 0; i < threads - 1; i++) {
+      const ctl = new Int32Array(new SharedArrayBuffer(32 * 4));
+      pool.push({ ctl, seq: 0 });
+      try {
         const worker = new Worker(
           new URL("./helper_worker.ts", import.meta.url),
         );
         worker.on("error", () => Atomics.store(ctl, READY, -1));
         worker.postMessage({ ctl, memory });
         worker.unref();
-        pool.push({ ctl, seq: 0 });
+      } catch {
+        // e.g. no permission to start a worker: its shares run here
+        Atomics.store(ctl, READY, -1);
       }
-    } catch {
-      pool = []; // e.g. no permission to start a worker: run single-threaded
     }
     pools.set(memory, pool);
   }
-  // Until a helper has compiled its kernels (or if it died) it takes no work.
-  return pool.filter((h) => Atomics.load(h.ctl, READY) === 1);
+  return pool;
+}
+
+/** How many helpers for `memory` are ready (tests, diagnostics). */
+export function readyHelpers(memory: WebAssembly.Memory): number {
+  return (pools.get(memory) ?? []).filter(isReady).length;
+}
+
+/** Whether a helper can take a job now. */
+function isReady(helper: Helper): boolean {
+  return !switchedOff && Atomics.load(helper.ctl, READY) === 1;
 }
 
 /** Posts a job to a helper. */
@@ -83,6 +112,7 @@ export function post(
   kernel: HelperKernel,
   args: number[],
 ): void {
+  if (args.length > FAILED - 3) throw new RangeError("too many arguments");
   helper.ctl[2] = HELPER_KERNELS.indexOf(kernel);
   for (let i = 0; i < args.length; i++) helper.ctl[3 + i] = args[i] | 0;
   helper.seq++;
@@ -91,15 +121,33 @@ export function post(
 }
 
 /**
- * Blocks until the helper has finished its last job; false if it died
- * instead (the caller then does that share itself).
+ * Blocks until the helper has finished its last job: true if it did the
+ * job, false if the job threw or the helper died (then nothing of it is
+ * still running, and the caller redoes the share). Throws, and switches
+ * helpers off for the process, if the job takes longer than
+ * JOIN_TIMEOUT_MS: the helper might still write, so nothing may go on.
  */
-export function join(helper: Helper): boolean {
+export function join(helper: Helper, kernel = "a kernel"): boolean {
+  const deadline = Date.now() + JOIN_TIMEOUT_MS;
   while (Atomics.load(helper.ctl, 1) !== helper.seq) {
     if (Atomics.load(helper.ctl, READY) === -1) return false;
-    Atomics.wait(helper.ctl, 1, Atomics.load(helper.ctl, 1), 100);
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      switchedOff = true;
+      throw new Error(
+        `own kernels: a helper thread did not finish its share of ${kernel} ` +
+          `in ${JOIN_TIMEOUT_MS / 1000} s; helper threads are off for the ` +
+          "rest of this process (restart it)",
+      );
+    }
+    Atomics.wait(
+      helper.ctl,
+      1,
+      Atomics.load(helper.ctl, 1),
+      Math.min(100, left),
+    );
   }
-  return true;
+  return Atomics.load(helper.ctl, FAILED) === 0;
 }
 
 /** Calls a kernel by name with integer arguments. */
@@ -112,10 +160,11 @@ export function callKernel(
 }
 
 /**
- * Runs one job per share: shares[0] on this thread, the others on helpers
- * (or here, when a helper is missing or died; `reset(i)` then runs first,
- * for kernels that accumulate into their output). `shares.length` should
- * not exceed the number of helpers + 1.
+ * Runs one job per share: shares[0] on this thread, share i on helper i - 1
+ * if it is ready, else on this thread (into the same place, so the result is
+ * the same). A share whose helper failed is redone here after `reset(i)`
+ * (for kernels that accumulate into their output). `shares.length` must not
+ * exceed the number of helpers + 1.
  */
 export function runShares(
   kernels: OwnWasmExports,
@@ -124,15 +173,27 @@ export function runShares(
   shares: number[][],
   reset?: (share: number) => void,
 ): void {
+  if (shares.length > helpers.length + 1) {
+    throw new RangeError(
+      `own kernels: ${shares.length} shares for ${helpers.length} helpers`,
+    );
+  }
   const posted = shares.slice(1).map((args, i) => {
-    if (i < helpers.length) post(helpers[i], kernel, args);
-    return i < helpers.length;
+    if (!isReady(helpers[i])) return false;
+    post(helpers[i], kernel, args);
+    return true;
   });
   callKernel(kernels, kernel, shares[0]);
   shares.slice(1).forEach((args, i) => {
-    if (posted[i] && join(helpers[i])) return;
+    if (!posted[i]) callKernel(kernels, kernel, args);
+  });
+  // Every posted share is waited for (in share order) before any redo, and
+  // before the caller reads or frees the buffers.
+  const failed = posted.map((p, i) => p && !join(helpers[i], kernel));
+  failed.forEach((f, i) => {
+    if (!f) return;
     reset?.(i + 1);
-    callKernel(kernels, kernel, args);
+    callKernel(kernels, kernel, shares[i + 1]);
   });
 }
 

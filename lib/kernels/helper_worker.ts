@@ -30,8 +30,14 @@ if (parentPort) {
         seen = Atomics.load(ctl, 0);
         if (seen < 0) break;
         // All arguments are non-negative; pointers may exceed 2^31.
-        const args = Array.from(ctl.subarray(3, 31), (v) => v >>> 0);
-        callKernel(kernels, HELPER_KERNELS[ctl[2]], args);
+        const args = Array.from(ctl.subarray(3, 30), (v) => v >>> 0);
+        let failed = 0;
+        try {
+          callKernel(kernels, HELPER_KERNELS[ctl[2]], args);
+        } catch {
+          failed = 1; // the caller redoes the share
+        }
+        Atomics.store(ctl, 30, failed);
         Atomics.store(ctl, 1, seen);
         Atomics.notify(ctl, 1);
       }
