@@ -3,6 +3,10 @@
  * start tfjs's WebGPU backend (imported lazily: machines without a GPU never
  * load it).
  *
+ * On WebGPU under Deno, read tensors with `await t.data()`: `dataSync()` of a
+ * GPU-resident tensor throws (tfjs reads synchronously through a 2d canvas,
+ * which Deno does not have).
+ *
  * @see issue 2 item 7 (backend choice), issue 3 item 3 (GPU path)
  * @module
  */

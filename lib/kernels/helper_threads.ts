@@ -28,10 +28,19 @@ import type { OwnWasmExports } from "./own_wasm.ts";
 export interface Helper {
   ctl: Int32Array;
   seq: number;
+  /** The pool's chunk table (see runChunks), shared by its helpers. */
+  table: Int32Array;
 }
 
+const CHUNKED = 29;
 const FAILED = 30;
 const READY = 31;
+
+/** Most chunks of one runChunks job. */
+export const MAX_CHUNKS = 64;
+const ARGS = CHUNKED - 3;
+/** Chunk table: [0] next chunk, [1] count, [2..] done flags, then args. */
+const TABLE_ARGS = 2 + MAX_CHUNKS;
 
 /**
  * How long a posted share may take before the process gives up on helpers
@@ -76,15 +85,18 @@ export function helpersFor(
   let pool = pools.get(memory);
   if (!pool) {
     pool = [];
+    const table = new Int32Array(
+      new SharedArrayBuffer((TABLE_ARGS + MAX_CHUNKS * ARGS) * 4),
+    );
     for (let i = 0; i < threads - 1; i++) {
       const ctl = new Int32Array(new SharedArrayBuffer(32 * 4));
-      pool.push({ ctl, seq: 0 });
+      pool.push({ ctl, seq: 0, table });
       try {
         const worker = new Worker(
           new URL("./helper_worker.ts", import.meta.url),
         );
         worker.on("error", () => Atomics.store(ctl, READY, -1));
-        worker.postMessage({ ctl, memory });
+        worker.postMessage({ ctl, table, memory });
         worker.unref();
       } catch {
         // e.g. no permission to start a worker: its shares run here
@@ -111,9 +123,11 @@ export function post(
   helper: Helper,
   kernel: HelperKernel,
   args: number[],
+  chunked = false,
 ): void {
-  if (args.length > FAILED - 3) throw new RangeError("too many arguments");
+  if (args.length > ARGS) throw new RangeError("too many arguments");
   helper.ctl[2] = HELPER_KERNELS.indexOf(kernel);
+  helper.ctl[CHUNKED] = chunked ? 1 : 0;
   for (let i = 0; i < args.length; i++) helper.ctl[3 + i] = args[i] | 0;
   helper.seq++;
   Atomics.store(helper.ctl, 0, helper.seq);
@@ -195,6 +209,66 @@ export function runShares(
     reset?.(i + 1);
     callKernel(kernels, kernel, shares[i + 1]);
   });
+}
+
+/**
+ * Runs one job per chunk, each into its own place: this thread and the ready
+ * helpers claim chunks from a shared counter until none are left, so a slow
+ * (descheduled) thread holds up at most one chunk. Which thread runs a chunk
+ * never changes its result. A chunk left undone by a failed helper is redone
+ * here after `reset(i)`.
+ */
+export function runChunks(
+  kernels: OwnWasmExports,
+  helpers: Helper[],
+  kernel: HelperKernel,
+  chunks: number[][],
+  reset?: (chunk: number) => void,
+): void {
+  const ready = chunks.length > 1 ? helpers.filter(isReady) : [];
+  if (ready.length === 0 || chunks.length > MAX_CHUNKS) {
+    for (const args of chunks) callKernel(kernels, kernel, args);
+    return;
+  }
+  const table = ready[0].table;
+  const n = chunks.length;
+  chunks.forEach((args, i) => {
+    if (args.length > ARGS) throw new RangeError("too many arguments");
+    table.set(args, TABLE_ARGS + i * ARGS);
+    table[2 + i] = 0;
+  });
+  table[1] = n;
+  Atomics.store(table, 0, 0);
+  for (const h of ready) post(h, kernel, [], true);
+  for (let i; (i = Atomics.add(table, 0, 1)) < n;) {
+    callKernel(kernels, kernel, chunks[i]);
+    table[2 + i] = 1;
+  }
+  // Wait for every helper before reading any chunk's result.
+  for (const h of ready) join(h, kernel);
+  for (let i = 0; i < n; i++) {
+    if (Atomics.load(table, 2 + i) === 1) continue;
+    reset?.(i);
+    callKernel(kernels, kernel, chunks[i]);
+  }
+}
+
+/**
+ * Runs the chunks that a helper claims from `table` (helper side of
+ * runChunks).
+ */
+export function claimChunks(
+  kernels: OwnWasmExports,
+  kernel: HelperKernel,
+  table: Int32Array,
+): void {
+  const n = table[1];
+  for (let i; (i = Atomics.add(table, 0, 1)) < n;) {
+    const at = TABLE_ARGS + i * ARGS;
+    const args = Array.from(table.subarray(at, at + ARGS), (v) => v >>> 0);
+    callKernel(kernels, kernel, args);
+    Atomics.store(table, 2 + i, 1);
+  }
 }
 
 /**

@@ -8,14 +8,16 @@
  */
 import { parentPort } from "node:worker_threads";
 import { KERNELS_WASM_SHARED_BASE64 } from "./as/kernels_wasm.ts";
-import { callKernel, HELPER_KERNELS } from "./helper_threads.ts";
+import { callKernel, claimChunks, HELPER_KERNELS } from "./helper_threads.ts";
 import type { OwnWasmExports } from "./own_wasm.ts";
 
 if (parentPort) {
   parentPort.once(
     "message",
-    (data: { ctl: Int32Array; memory: WebAssembly.Memory }) => {
-      const { ctl, memory } = data;
+    (
+      data: { ctl: Int32Array; table: Int32Array; memory: WebAssembly.Memory },
+    ) => {
+      const { ctl, table, memory } = data;
       const bytes = Uint8Array.from(
         atob(KERNELS_WASM_SHARED_BASE64),
         (c) => c.charCodeAt(0),
@@ -33,7 +35,9 @@ if (parentPort) {
         const args = Array.from(ctl.subarray(3, 30), (v) => v >>> 0);
         let failed = 0;
         try {
-          callKernel(kernels, HELPER_KERNELS[ctl[2]], args);
+          const kernel = HELPER_KERNELS[ctl[2]];
+          if (ctl[29] === 1) claimChunks(kernels, kernel, table);
+          else callKernel(kernels, kernel, args);
         } catch {
           failed = 1; // the caller redoes the share
         }

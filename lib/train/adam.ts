@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { adamUpdate } from "../kernels/adam_update.ts";
 
 /** Adam's hyper-parameters; defaults are PyTorch's. */
 export interface AdamOptions {
@@ -67,28 +68,24 @@ export class Adam {
   /** One update; `grads` maps each variable's name to its gradient. */
   applyGradients(grads: tf.NamedTensorMap): void {
     this.step += 1;
-    const bc1 = 1 - Math.pow(this.beta1, this.step);
-    const bc2 = 1 - Math.pow(this.beta2, this.step);
-    const stepSize = this.learningRate / bc1;
-    const bc2Sqrt = Math.sqrt(bc2);
+    const hyper = {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      t: this.step,
+    };
     tf.tidy(() => {
       this.variables.forEach((p, i) => {
         const g = grads[p.name];
         if (g === undefined) {
           throw new Error(`no gradient for variable ${p.name}`);
         }
-        const m = tf.add(
-          tf.mul(this.m[i], this.beta1),
-          tf.mul(g, 1 - this.beta1),
-        );
-        const v = tf.add(
-          tf.mul(this.v[i], this.beta2),
-          tf.mul(tf.square(g), 1 - this.beta2),
-        );
-        const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.epsilon);
-        this.m[i].assign(m);
-        this.v[i].assign(v);
-        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
+        // One pass per variable on wasm (lib/kernels/adam_update.ts).
+        const [p1, m1, v1] = adamUpdate(p, g, this.m[i], this.v[i], hyper);
+        this.m[i].assign(m1);
+        this.v[i].assign(v1);
+        p.assign(p1);
       });
     });
   }

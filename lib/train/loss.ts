@@ -4,11 +4,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { softmaxCrossEntropy } from "../kernels/softmax_cross_entropy.ts";
 
 /**
  * Mean softmax cross-entropy over all pixels of `logits` [B, H, W, NC]
  * against integer `labels` [B, H, W] (int32), with the closed-form gradient
- * (softmax - one-hot) / pixels.
+ * (softmax - one-hot) / pixels (one own-kernel pass on wasm; see
+ * lib/kernels/softmax_cross_entropy.ts).
  *
  * @see notebooks/01_colourization.ipynb
  */
@@ -16,28 +18,7 @@ export function pixelCrossEntropy(
   logits: tf.Tensor,
   labels: tf.Tensor,
 ): tf.Scalar {
-  const numColours = logits.shape[logits.shape.length - 1];
-  const pixels = logits.size / numColours;
-  const oneHot = tf.oneHot(tf.reshape(labels, [pixels]), numColours);
-  const f = tf.customGrad((...args: unknown[]) => {
-    const flat = tf.reshape(args[0] as tf.Tensor, [pixels, numColours]);
-    const save = args[1] as tf.GradSaveFunc;
-    const lse = tf.logSumExp(flat, 1, true);
-    const logProbs = tf.sub(flat, lse);
-    const value = tf.neg(
-      tf.div(tf.sum(tf.mul(logProbs, oneHot)), pixels),
-    ) as tf.Scalar;
-    save([tf.exp(logProbs), oneHot]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const d = Array.isArray(dy) ? dy[0] : dy;
-        const grad = tf.mul(tf.sub(saved[0], saved[1]), tf.div(d, pixels));
-        return [tf.reshape(grad, logits.shape)];
-      },
-    };
-  });
-  return f(logits) as tf.Scalar;
+  return softmaxCrossEntropy(logits, labels);
 }
 
 /**

@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert";
 import { adamUpdate } from "../../lib/kernels/adam_update.ts";
 import { onBackend, randomArray, setUp } from "./helpers.ts";

@@ -15,7 +15,7 @@ import {
   type ConvGeometry,
   convGeometry,
 } from "../conv_geometry.ts";
-import { helpersFor, runShares } from "../helper_threads.ts";
+import { helpersFor, runChunks } from "../helper_threads.ts";
 import {
   backendMemory,
   heapAlloc,
@@ -55,6 +55,12 @@ function filterGradArgs(
   ];
 }
 
+/**
+ * Chunks of the batch per thread: a thread slowed down by other processes
+ * holds up at most one chunk (the others claim the rest).
+ */
+const CHUNKS_PER_THREAD = 2;
+
 function conv2dBackpropFilter(
   args: {
     inputs: tf.NamedTensorInfoMap;
@@ -75,22 +81,30 @@ function conv2dBackpropFilter(
   }
   const g = convGeometry(x.shape, attrs.filterShape, attrs);
   // The SIMD kernel reads x and dy on the backend's heap and accumulates
-  // into the output tensor's memory; helper threads take shares of the
-  // batch into partial buffers that are added at the end.
+  // into the output tensor's memory. With helper threads the batch is cut
+  // into chunks (their number fixed by the thread count alone, so results
+  // never depend on timing), each into its own partial buffer, added in
+  // chunk order at the end.
   const out = backend.makeOutput(attrs.filterShape, "float32");
   const memory = backendMemory(backend);
-  const helpers = helpersFor(memory, getThreadsCount()).slice(0, g.batch - 1);
+  const helpers = helpersFor(memory, getThreadsCount());
+  const chunks = helpers.length === 0
+    ? 1
+    : Math.min(g.batch, CHUNKS_PER_THREAD * (helpers.length + 1));
   const size = tf.util.sizeFromShape(attrs.filterShape);
   const heap = heapAlloc(backend);
-  const partials = helpers.map(() => heap.malloc(size * 4));
+  const partials = Array.from(
+    { length: chunks - 1 },
+    () => heap.malloc(size * 4),
+  );
   const ptr = (p: number, n = size) => new Float32Array(memory.buffer, p, n);
   const dw = heapOffset(backend, out.dataId);
   for (const p of [dw, ...partials]) ptr(p).fill(0);
   const x0 = heapOffset(backend, x.dataId);
   const dy0 = heapOffset(backend, dy.dataId);
-  const share = Math.ceil(g.batch / (helpers.length + 1));
+  const share = Math.ceil(g.batch / chunks);
   const targets = [dw, ...partials];
-  runShares(
+  runChunks(
     kernelsFor(memory),
     helpers,
     "filterGrad",
