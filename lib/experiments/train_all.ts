@@ -3,11 +3,13 @@
  * long full report can be prepared in the background and the notebooks then
  * read every result from the cache.
  *
- *   deno run -A lib/experiments/train_all.ts [--quick] [--data PATH|synthetic] [--list]
+ *   deno run -A lib/experiments/train_all.ts [--quick] [--data PATH|synthetic] [--list] [--shard I/N]
  *
  * Same settings as the notebooks (COLOURLAB_QUICK, COLOURLAB_DATA,
  * COLOURLAB_SEEDS, COLOURLAB_BATCH_SIZES; the flags set the first two).
  * Prints one line per epoch; `--list` prints the runs and whether each is cached.
+ * `--shard I/N` takes only runs I, I+N, I+2N, ... (0-based), so that N
+ * single-threaded processes can share the cores.
  *
  * @see notebooks/05_batch_size.ipynb
  * @module
@@ -29,7 +31,9 @@ async function main(args: string[]): Promise<number> {
   const exp = await loadExperimentData(settings);
   console.log(describeSettings(settings, backend, exp.data));
   const specs = notebookSpecs(settings);
+  const [shard, shards] = parseShard(args);
   for (const [i, spec] of specs.entries()) {
+    if (i % shards !== shard) continue;
     const label = `[${i + 1}/${specs.length}] ${specLabel(spec)}`;
     if (args.includes("--list")) {
       console.log(
@@ -47,6 +51,16 @@ async function main(args: string[]): Promise<number> {
   }
   console.log(`backend ${describeBackend(backend)}`);
   return 0;
+}
+
+function parseShard(args: string[]): [number, number] {
+  const at = args.indexOf("--shard");
+  if (at < 0) return [0, 1];
+  const m = /^(\d+)\/(\d+)$/.exec(args[at + 1] ?? "");
+  if (!m || Number(m[1]) >= Number(m[2])) {
+    throw new Error(`--shard wants I/N with 0 <= I < N, got "${args[at + 1]}"`);
+  }
+  return [Number(m[1]), Number(m[2])];
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
