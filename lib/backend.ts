@@ -33,6 +33,7 @@ export interface InitTfOptions {
 
 /** What was chosen, recorded in every run.json. */
 export interface BackendInfo {
+  /** The tfjs backend in use. */
   name: BackendName;
   /** Why it was chosen (override, adapter found, fallback). */
   reason: string;
