@@ -43,46 +43,54 @@ interface Compared {
   map: ChangeMap;
 }
 
-function compare(
+/**
+ * Reads back with `await t.data()`: `dataSync()` throws for GPU-resident
+ * tensors on WebGPU under Deno (lib/backend/webgpu.ts).
+ */
+async function compare(
   model: tf.LayersModel,
   xs: tf.Tensor4D,
   base: tf.Tensor4D,
   labels: ArrayLike<number>,
   cell: { a: number; b: number; mode: BnMode },
   layer?: string,
-): Compared {
+): Promise<Compared> {
   const ys = tf.tidy(() =>
     forward(model, tf.add(tf.mul(xs, cell.a), cell.b), cell.mode, { layer })
   );
   const [h, w] = [ys.shape[1], ys.shape[2]];
-  const [stats, map, pred] = tf.tidy(() => {
-    const diff = tf.abs(tf.sub(ys, base));
-    return [
-      tf.stack([tf.mean(diff), tf.mean(tf.abs(base)), tf.max(diff)]),
-      tf.mean(diff, [0, 3]).reshape([h * w]),
-      tf.argMax(ys, -1).reshape([-1]),
-    ];
-  });
-  const baseArg = tf.tidy(() => tf.argMax(base, -1).reshape([-1]));
-  const [meanDiff, meanBase, maxDiff] = stats.dataSync();
-  const p = pred.dataSync(), q = baseArg.dataSync();
-  let same = 0, hit = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === q[i]) same++;
-    if (p[i] === labels[i]) hit++;
+  let read: tf.Tensor[] = [];
+  try {
+    read = tf.tidy(() => {
+      const diff = tf.abs(tf.sub(ys, base));
+      return [
+        tf.stack([tf.mean(diff), tf.mean(tf.abs(base)), tf.max(diff)]),
+        tf.argMax(ys, -1).reshape([-1]),
+        tf.argMax(base, -1).reshape([-1]),
+        tf.mean(diff, [0, 3]).reshape([h * w]),
+      ];
+    });
+    // [mean |diff|, mean |base|, max |diff|], arg-max of ys and of base, map
+    const [stats, p, q, map] = await Promise.all(read.map((t) => t.data()));
+    const [meanDiff, meanBase, maxDiff] = stats;
+    let same = 0, hit = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] === q[i]) same++;
+      if (p[i] === labels[i]) hit++;
+    }
+    return {
+      row: {
+        ...cell,
+        relativeChange: meanDiff / meanBase,
+        maxChange: maxDiff,
+        agreement: same / p.length,
+        accuracy: layer === undefined ? hit / p.length : NaN,
+      },
+      map: map as Float32Array,
+    };
+  } finally {
+    tf.dispose([ys, ...read]);
   }
-  const out = {
-    row: {
-      ...cell,
-      relativeChange: meanDiff / meanBase,
-      maxChange: maxDiff,
-      agreement: same / p.length,
-      accuracy: layer === undefined ? hit / p.length : NaN,
-    },
-    map: map.dataSync() as Float32Array,
-  };
-  tf.dispose([ys, stats, map, pred, baseArg]);
-  return out;
 }
 
 /** Options of {@link scaleShiftSweep}. */
@@ -103,29 +111,36 @@ export interface SweepOptions extends GreyShape {
  * training-mode statistics are over the same images every time).
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
-export function scaleShiftSweep(
+export async function scaleShiftSweep(
   model: tf.LayersModel,
   grey: Float32Array,
   labels: ArrayLike<number>,
   opts: SweepOptions,
-): ScaleShiftRow[] {
+): Promise<ScaleShiftRow[]> {
   const scales = opts.scales ?? [-2, -1, -0.5, 0.5, 1, 2, 4];
   const shifts = opts.shifts ?? [-0.5, 0, 0.5, 1];
   const modes = opts.modes ?? ["training", "inference"];
   const xs = greyTensor(grey, opts);
   const rows: ScaleShiftRow[] = [];
-  for (const mode of modes) {
-    const base = forward(model, xs, mode, opts);
-    for (const a of scales) {
-      for (const b of shifts) {
-        rows.push(
-          compare(model, xs, base, labels, { a, b, mode }, opts.layer).row,
-        );
+  try {
+    for (const mode of modes) {
+      const base = forward(model, xs, mode, opts);
+      try {
+        for (const a of scales) {
+          for (const b of shifts) {
+            const cell = { a, b, mode };
+            rows.push(
+              (await compare(model, xs, base, labels, cell, opts.layer)).row,
+            );
+          }
+        }
+      } finally {
+        base.dispose();
       }
     }
-    base.dispose();
+  } finally {
+    xs.dispose();
   }
-  xs.dispose();
   return rows;
 }
 
@@ -135,17 +150,24 @@ export function scaleShiftSweep(
  * map has that layer's height and width.
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
-export function changeMap(
+export async function changeMap(
   model: tf.LayersModel,
   grey: Float32Array,
   opts: GreyShape & { a: number; b: number; mode: BnMode; layer?: string },
-): ChangeMap {
+): Promise<ChangeMap> {
   const xs = greyTensor(grey, opts);
-  const base = forward(model, xs, opts.mode, opts);
-  const cell = { a: opts.a, b: opts.b, mode: opts.mode };
-  const { map } = compare(model, xs, base, new Uint8Array(0), cell, opts.layer);
-  tf.dispose([xs, base]);
-  return map;
+  try {
+    const base = forward(model, xs, opts.mode, opts);
+    try {
+      const cell = { a: opts.a, b: opts.b, mode: opts.mode };
+      const labels = new Uint8Array(0);
+      return (await compare(model, xs, base, labels, cell, opts.layer)).map;
+    } finally {
+      base.dispose();
+    }
+  } finally {
+    xs.dispose();
+  }
 }
 
 /**

@@ -54,39 +54,46 @@ export function mapRows(map: ChangeMap, shape: GreyShape): number[][] {
  * Training-mode BatchNorm uses the statistics of the whole batch given.
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
-export function transformedRows(
+export async function transformedRows(
   model: tf.LayersModel,
   batch: GreyShape & { grey: Float32Array },
   palette: Palette,
   cells: { a: number; b: number; mode: BnMode }[],
   count = 8,
-): GridRow[] {
+): Promise<GridRow[]> {
   const per = batch.height * batch.width;
   const n = Math.min(count, batch.grey.length / per);
   const xs = greyTensor(batch.grey, batch);
-  const rows = cells.map((c) => {
-    const labels = tf.tidy(() =>
-      tf.argMax(
-        forward(model, tf.add(tf.mul(xs, c.a), c.b) as tf.Tensor4D, c.mode),
-        -1,
-      )
-    );
-    const data = (labels.dataSync() as Int32Array).subarray(0, n * per);
-    labels.dispose();
-    return {
-      label: `a=${c.a}, b=${c.b}, ${
-        c.mode === "training" ? "batch stats" : "running stats"
-      }`,
-      images: {
-        images: paletteToRgb(Uint8Array.from(data), palette),
-        count: n,
-        height: batch.height,
-        width: batch.width,
-        channels: 3,
-      },
-    };
-  });
-  xs.dispose();
+  const rows: GridRow[] = [];
+  try {
+    for (const c of cells) {
+      const labels = tf.tidy(() =>
+        tf.argMax(
+          forward(model, tf.add(tf.mul(xs, c.a), c.b) as tf.Tensor4D, c.mode),
+          -1,
+        )
+      );
+      // await data(): dataSync() throws on WebGPU under Deno
+      const data = await labels.data().finally(() => labels.dispose());
+      rows.push({
+        label: `a=${c.a}, b=${c.b}, ${
+          c.mode === "training" ? "batch stats" : "running stats"
+        }`,
+        images: {
+          images: paletteToRgb(
+            Uint8Array.from(data.subarray(0, n * per)),
+            palette,
+          ),
+          count: n,
+          height: batch.height,
+          width: batch.width,
+          channels: 3,
+        },
+      });
+    }
+  } finally {
+    xs.dispose();
+  }
   return rows;
 }
 
@@ -96,7 +103,7 @@ export function transformedRows(
  * input pixels (an inner layer's rings scaled up to input resolution).
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
-export function borderProfiles(
+export async function borderProfiles(
   model: tf.LayersModel,
   batch: GreyShape & { grey: Float32Array },
   cases: {
@@ -106,14 +113,15 @@ export function borderProfiles(
     mode: BnMode;
     layer?: string;
   }[],
-): { x: number; y: number; series: string }[] {
-  return cases.flatMap((c) => {
-    const map = changeMap(model, batch.grey, { ...batch, ...c });
+): Promise<{ x: number; y: number; series: string }[]> {
+  const points: { x: number; y: number; series: string }[] = [];
+  for (const c of cases) {
+    const map = await changeMap(model, batch.grey, { ...batch, ...c });
     const scale = Math.sqrt(batch.height * batch.width / map.length);
     const shape = { height: batch.height / scale, width: batch.width / scale };
-    return Array.from(
-      ringProfile(map, shape),
-      (y, d) => ({ x: d * scale, y, series: c.label }),
+    ringProfile(map, shape).forEach((y, d) =>
+      points.push({ x: d * scale, y, series: c.label })
     );
-  });
+  }
+  return points;
 }

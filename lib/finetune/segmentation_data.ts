@@ -58,8 +58,8 @@ export function greySegmentationInputs(set: SegmentationSet): Float32Array {
 
 /**
  * The Weizmann folder a notebook uses: `COLOURLAB_WEIZMANN` (a folder, or
- * "synthetic" for none), else `../shared/data/weizmann-horses` beside the
- * project when it exists, else undefined (the synthetic shapes).
+ * "synthetic" for none), else `data/weizmann-horses` in the project when it
+ * exists, else undefined (the synthetic shapes).
  *
  * @see notebooks/06_fine_tuning.ipynb
  */
@@ -69,11 +69,11 @@ export function defaultWeizmannDir(): string | undefined {
     fromEnv = Deno.env.get("COLOURLAB_WEIZMANN");
   } catch { /* no --allow-env */ }
   if (fromEnv) return fromEnv === "synthetic" ? undefined : fromEnv;
-  const shared = decodeURIComponent(
-    new URL("../../../shared/data/weizmann-horses", import.meta.url).pathname,
+  const local = decodeURIComponent(
+    new URL("../../data/weizmann-horses", import.meta.url).pathname,
   );
   try {
-    return Deno.statSync(`${shared}/mask`).isDirectory ? shared : undefined;
+    return Deno.statSync(`${local}/mask`).isDirectory ? local : undefined;
   } catch {
     return undefined;
   }

@@ -35,19 +35,21 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
 
   await t.step(
     "training-mode forward leaves weights and tensors as they were",
-    () => {
-      const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    async () => {
+      const read = (ws: tf.Tensor[]) =>
+        Promise.all(ws.map(async (w) => Array.from(await w.data())));
+      const before = await read(model.getWeights());
       const n = tf.memory().numTensors;
       const xs = tf.tensor4d(grey, [6, 16, 16, 1]);
       tf.dispose([forward(model, xs, "training"), xs]);
       assert.equal(tf.memory().numTensors, n);
-      const after = model.getWeights().map((w) => Array.from(w.dataSync()));
+      const after = await read(model.getWeights());
       assert.deepEqual(after, before);
     },
   );
 
   const n = tf.memory().numTensors;
-  const rows = scaleShiftSweep(model, grey, labels, {
+  const rows = await scaleShiftSweep(model, grey, labels, {
     ...shape,
     scales: [-1, 0.5, 1, 3],
     shifts: [0, 0.5],
@@ -87,14 +89,14 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
 
   await t.step(
     "training mode: after bn1 a shift changes the border most",
-    () => {
+    async () => {
       // zero padding: border pixels of conv1 miss some taps, so b * sum(taps)
       // is not one constant per channel there (32x32: the border is a smaller share)
       const big = { height: 32, width: 32 };
       const net = buildCnn({ ...opts, ...big });
       const xs = Float32Array.from({ length: 4 * 32 * 32 }, seededRng(2));
       const layer = "bn1"; // pooled to 16x16
-      const map = changeMap(net, xs, {
+      const map = await changeMap(net, xs, {
         ...big,
         a: 1,
         b: 0.5,
@@ -104,7 +106,7 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
       assert.equal(map.length, 256);
       const ring = ringProfile(map, { height: 16, width: 16 });
       assert.ok(ring[0] > 2 * ring[7], `edge ${ring[0]} vs centre ${ring[7]}`);
-      const scaled = changeMap(net, xs, {
+      const scaled = await changeMap(net, xs, {
         ...big,
         a: 2,
         b: 0,
@@ -118,9 +120,9 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
 
   await t.step(
     "the UNet's last layer sees the raw input: a scale changes it",
-    () => {
+    async () => {
       const unet = buildUNet(opts);
-      const [r] = scaleShiftSweep(unet, grey, labels, {
+      const [r] = await scaleShiftSweep(unet, grey, labels, {
         ...shape,
         scales: [3],
         shifts: [0],
@@ -131,34 +133,39 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
     },
   );
 
-  await t.step("sweep as a matrix, an answer line, transformed images", () => {
-    const m = sweepMatrix(rows, "training", "relativeChange");
-    assert.deepEqual(m.yLabels, ["a = -1", "a = 0.5", "a = 1", "a = 3"]);
-    assert.deepEqual(m.xLabels, ["b = 0", "b = 0.5"]);
-    assert.equal(m.matrix[2][0], 0);
-    assert.equal(m.matrix[0][1], at(-1, 0.5, "training").relativeChange);
-    assert.match(scaleShiftAnswer(rows, rows), /a=-1,b=0 \d/);
-    const palette = {
-      colours: Float32Array.from({ length: 15 }, (_, i) => i / 15),
-      numColours: 5,
-      description: "",
-    };
-    const n = tf.memory().numTensors;
-    const grid = transformedRows(model, { ...shape, grey }, palette, [
-      { a: 1, b: 0, mode: "training" },
-      { a: -1, b: 0, mode: "inference" },
-    ], 4);
-    assert.equal(tf.memory().numTensors, n);
-    assert.equal(grid.length, 2);
-    assert.equal(grid[0].images.count, 4);
-    assert.equal(grid[0].images.images.length, 4 * 16 * 16 * 3);
-  });
+  await t.step(
+    "sweep as a matrix, an answer line, transformed images",
+    async () => {
+      const m = sweepMatrix(rows, "training", "relativeChange");
+      assert.deepEqual(m.yLabels, ["a = -1", "a = 0.5", "a = 1", "a = 3"]);
+      assert.deepEqual(m.xLabels, ["b = 0", "b = 0.5"]);
+      assert.equal(m.matrix[2][0], 0);
+      assert.equal(m.matrix[0][1], at(-1, 0.5, "training").relativeChange);
+      assert.match(scaleShiftAnswer(rows, rows), /a=-1,b=0 \d/);
+      const palette = {
+        colours: Float32Array.from({ length: 15 }, (_, i) => i / 15),
+        numColours: 5,
+        description: "",
+      };
+      const n = tf.memory().numTensors;
+      const grid = await transformedRows(model, { ...shape, grey }, palette, [
+        { a: 1, b: 0, mode: "training" },
+        { a: -1, b: 0, mode: "inference" },
+      ], 4);
+      assert.equal(tf.memory().numTensors, n);
+      assert.equal(grid.length, 2);
+      assert.equal(grid[0].images.count, 4);
+      assert.equal(grid[0].images.images.length, 4 * 16 * 16 * 3);
+    },
+  );
 
-  await t.step("border profiles in input pixels", () => {
-    const points = borderProfiles(model, { ...shape, grey }, [
+  await t.step("border profiles in input pixels, no leaks", async () => {
+    const n = tf.memory().numTensors;
+    const points = await borderProfiles(model, { ...shape, grey }, [
       { label: "logits", a: 1, b: 0.5, mode: "training" },
       { label: "bn1", a: 1, b: 0.5, mode: "training", layer: "bn1" },
     ]);
+    assert.equal(tf.memory().numTensors, n);
     const logits = points.filter((p) => p.series === "logits");
     const bn1 = points.filter((p) => p.series === "bn1");
     assert.deepEqual(logits.map((p) => p.x), [0, 1, 2, 3, 4, 5, 6, 7]);
