@@ -43,7 +43,7 @@ export const notebook: NotebookSource = {
       });
       const batch = analysisBatch(trainData(exp, settings), settings.analysisImages);`),
     code(`
-      const rows = scaleShiftSweep(cnn.model, batch.grey, batch.labels, batch);
+      const rows = await scaleShiftSweep(cnn.model, batch.grey, batch.labels, batch);
       for (const mode of ["training", "inference"] as const) {
         const m = sweepMatrix(rows, mode, "relativeChange");
         await showPlot(heatmap(m.matrix, {
@@ -62,18 +62,19 @@ export const notebook: NotebookSource = {
       }));
       const cells = [{ a: 1, b: 0, mode: "training" }, { a: 2, b: 0, mode: "training" }, { a: -1, b: 0, mode: "training" },
         { a: 1, b: 0.5, mode: "training" }, { a: 2, b: 0, mode: "inference" }] as const;
-      await showImage(await imageGrid(transformedRows(cnn.model, batch, exp.palette, [...cells])), {
+      await showImage(await imageGrid(await transformedRows(cnn.model, batch, exp.palette, [...cells])), {
         caption: "The CNN's colours for transformed inputs (first 8 validation images)",
       });`),
     code(`
       const edge = { ...batch, a: 1, b: 0.5, mode: "training" as const };
       const side = batch.height / 2;
-      await showPlot(heatmap(mapRows(changeMap(cnn.model, batch.grey, { ...edge, layer: "bn1" }), { height: side, width: side }), {
+      const bn1Map = await changeMap(cnn.model, batch.grey, { ...edge, layer: "bn1" });
+      await showPlot(heatmap(mapRows(bn1Map, { height: side, width: side }), {
         title: "Where b = 0.5 changes the first BatchNorm's output (batch statistics)",
         subtitle: \`mean |change| per position of bn1 (\${side}x\${side} after pooling)\`, valueLabel: "mean |change|",
         xLabel: "column", yLabel: "row", width: 640, height: 600,
       }));
-      await showPlot(lineChart(borderProfiles(cnn.model, batch, [
+      await showPlot(lineChart(await borderProfiles(cnn.model, batch, [
         { label: "bn1 output, a=1 b=0.5, batch stats", a: 1, b: 0.5, mode: "training", layer: "bn1" },
         { label: "logits, a=1 b=0.5, batch stats", a: 1, b: 0.5, mode: "training" },
         { label: "logits, a=2 b=0, running stats", a: 2, b: 0, mode: "inference" },
@@ -82,7 +83,7 @@ export const notebook: NotebookSource = {
         xLabel: "distance from the nearest edge (input pixels)", yLabel: "mean |change| (log scale)", logY: true,
       }));`),
     code(`
-      const unetRows = scaleShiftSweep(unet.model, batch.grey, batch.labels, { ...batch, modes: ["training"] });
+      const unetRows = await scaleShiftSweep(unet.model, batch.grey, batch.labels, { ...batch, modes: ["training"] });
       await showTable([[1, 0], [2, 0], [0.5, 0], [-1, 0], [1, 0.5]].map(([a, b]) => ({
         a, b,
         "CNN, batch stats": sweepCell(rows, a, b, "training")?.relativeChange,
