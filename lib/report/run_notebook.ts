@@ -1,0 +1,93 @@
+/**
+ * Runs one notebook top to bottom in a fresh Deno kernel through
+ * tools/run_notebook.py (a jupyter_client client that loses no late output).
+ *
+ * @see tools/run_notebook.py, issue 4
+ * @module
+ */
+
+/** Debian's Python, which has jupyter_client and nbformat (a pyenv one may shadow it). */
+export const SYSTEM_PYTHON = "/usr/bin/python3";
+
+/** The executor script, found from this module so any working directory works. */
+export const RUNNER =
+  new URL("../../tools/run_notebook.py", import.meta.url).pathname;
+
+/** Options of {@link runNotebook}. */
+export interface RunNotebookOptions {
+  /** Where the executed copy goes. */
+  out: string;
+  /** Extra environment for the kernel (COLOURLAB_* settings). */
+  env?: Record<string, string>;
+  /** Seconds one cell may run. */
+  cellTimeoutS?: number;
+  /** Python with jupyter_client (default /usr/bin/python3, or $COLOURLAB_PYTHON). */
+  python?: string;
+  /** Receives each progress line of the runner (stderr), as it comes. */
+  onLine?: (line: string) => void;
+}
+
+/** What happened to one notebook. */
+export interface NotebookRun {
+  ok: boolean;
+  /** Wall seconds, kernel start to shutdown. */
+  seconds: number;
+  /** E.g. "cell 7 (code cell 5): Error: boom", when it failed. */
+  failure?: string;
+  /** The runner's stderr, for diagnosis. */
+  log: string;
+}
+
+/** Streams lines of a byte stream to `onLine`, and returns all text. */
+async function collectLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine?: (line: string) => void,
+): Promise<string> {
+  let all = "";
+  let partial = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    all += chunk;
+    partial += chunk;
+    const lines = partial.split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) onLine?.(line);
+  }
+  if (partial) onLine?.(partial);
+  return all;
+}
+
+/**
+ * Executes `notebook` (cwd = its folder) and writes the executed copy to
+ * `options.out`, also when a cell fails.
+ */
+export async function runNotebook(
+  notebook: string,
+  options: RunNotebookOptions,
+): Promise<NotebookRun> {
+  const python = options.python ?? Deno.env.get("COLOURLAB_PYTHON") ??
+    SYSTEM_PYTHON;
+  const args = [RUNNER, notebook, "--out", options.out];
+  if (options.cellTimeoutS) {
+    args.push("--timeout", String(options.cellTimeoutS));
+  }
+  const started = performance.now();
+  const child = new Deno.Command(python, {
+    args,
+    env: { ...options.env, NO_COLOR: "1", PYDEVD_DISABLE_FILE_VALIDATION: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const [log, stdout, status] = await Promise.all([
+    collectLines(child.stderr, options.onLine),
+    collectLines(child.stdout, options.onLine),
+    child.status,
+  ]);
+  const seconds = (performance.now() - started) / 1000;
+  if (status.success) return { ok: true, seconds, log: log + stdout };
+  const failed = /^FAILED \S+ (.*)$/m.exec(log)?.[1];
+  const failure = failed ??
+    (log.trim().split("\n").at(-1) ||
+      `runner exited with status ${status.code}`);
+  return { ok: false, seconds, failure, log: log + stdout };
+}
