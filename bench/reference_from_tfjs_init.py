@@ -18,6 +18,8 @@ Usage:
 --init-from DIR reads DIR/init.json (weights, order) and DIR/{train,val}_{x,y}.
 --order-from FILE takes the order from another init.json (default: DIR's).
 --compare prints a per-epoch table against a tfjs history.json.
+--maxpool-ties all gives max-pool colourlab's gradient (to every tied maximum)
+instead of PyTorch's (to the first one).
 With --epochs 0 it only evaluates the exported weights (e.g. a checkpoint's,
 from_tfjs_init.ts --checkpoint), checking the eval-mode path on its own.
 """

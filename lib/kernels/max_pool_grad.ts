@@ -1,7 +1,10 @@
 /**
  * The gradient of a 2x2, stride-2 'valid' max-pool (NHWC): each window's
- * upstream gradient goes to every element equal to the window's maximum
- * (ties: to all of them). One fused kernel on wasm; tfjs ops elsewhere.
+ * upstream gradient goes to the first element (row-major) equal to the
+ * window's maximum, as in PyTorch and stock tfjs. Ties are common in flat
+ * image regions; routing to all of them would multiply the gradient and bias
+ * the convolution in front (see lib/kernels/as/max_pool_grad.as). One fused
+ * kernel on wasm; tfjs ops elsewhere.
  *
  * @module
  */
@@ -26,15 +29,27 @@ export function maxPool2x2Grad(
     }) as tf.Tensor4D;
   }
   return tf.tidy(() => {
-    const [, h, w] = x.shape;
+    const [n, h, w, c] = x.shape;
     const [, oh, ow] = y.shape;
-    const up = (t: tf.Tensor4D) =>
-      tf.image.resizeNearestNeighbor(t, [2 * oh, 2 * ow]);
-    // Odd sizes: the last row / column belongs to no window.
-    const xs = tf.slice(x, [0, 0, 0, 0], [-1, 2 * oh, 2 * ow, -1]);
-    const dx = tf.mul(
-      tf.cast(tf.equal(xs, up(y)), "float32"),
-      up(dy),
+    // The four elements of every window, each [N, OH, OW, C].
+    const corner = (r: number, s: number) =>
+      tf.stridedSlice(x, [0, r, s, 0], [n, 2 * oh, 2 * ow, c], [1, 2, 2, 1]);
+    let taken = tf.zerosLike(y);
+    const parts = [[0, 0], [0, 1], [1, 0], [1, 1]].map(([r, s]) => {
+      // 1 where this element is the window's first maximum
+      const first = tf.mul(
+        tf.cast(tf.equal(corner(r, s), y), "float32"),
+        tf.sub(1, taken),
+      );
+      taken = tf.add(taken, first);
+      return tf.mul(first, dy);
+    });
+    // Interleave back: columns 2j + s, then rows 2i + r.
+    const row = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.reshape(tf.stack([a, b], 3), [n, oh, 2 * ow, c]);
+    const dx = tf.reshape(
+      tf.stack([row(parts[0], parts[1]), row(parts[2], parts[3])], 2),
+      [n, 2 * oh, 2 * ow, c],
     ) as tf.Tensor4D;
     return h === 2 * oh && w === 2 * ow
       ? dx
