@@ -77,14 +77,23 @@ export interface TrainOrLoadOptions extends ExperimentData {
 }
 
 /** Folders whose source decides a run's result (relative to this file). */
-const CODE_DIRS = ["../models/", "../train/", "../data/"];
+// lib/kernels too: a kernel fix changes what training computes (it did: the
+// max-pool gradient's tie rule), so cached runs must not outlive one.
+const CODE_DIRS = [
+  "../models/",
+  "../train/",
+  "../data/",
+  "../kernels/",
+  "../kernels/wasm/",
+  "../kernels/as/",
+];
 const CODE_FILES = ["../random.ts", "./experiment_data.ts", "./run_cache.ts"];
 
 let codeHashMemo: Promise<string> | undefined;
 
 /**
- * sha256 of the source files of lib/models, lib/train, lib/data (and the
- * seeded random numbers and this cache), in name order.
+ * sha256 of the source files of lib/models, lib/train, lib/data, lib/kernels
+ * (and the seeded random numbers and this cache), in name order.
  * @see notebooks/04_skip_connections.ipynb
  */
 export function codeHash(): Promise<string> {
