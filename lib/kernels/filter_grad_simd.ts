@@ -9,6 +9,7 @@
 import type { ConvGeometry } from "./conv_geometry.ts";
 import type { OwnWasmExports } from "./own_wasm.ts";
 import { scratchKernels } from "./own_wasm.ts";
+import { filterGradArgs } from "./wasm/conv2d_backprop_filter.ts";
 
 /**
  * Runs the kernel on byte offsets: x [N,H,W,C], dy [N,OH,OW,K], dW
@@ -20,25 +21,7 @@ export function runFilterGrad(
   g: ConvGeometry,
 ): void {
   kernels.filterGrad(
-    ptrs.x,
-    ptrs.dy,
-    ptrs.dw,
-    0,
-    g.batch,
-    g.inH,
-    g.inW,
-    g.inC,
-    g.outH,
-    g.outW,
-    g.outC,
-    g.kH,
-    g.kW,
-    g.strideH,
-    g.strideW,
-    g.dilationH,
-    g.dilationW,
-    g.padTop,
-    g.padLeft,
+    ...filterGradArgs(ptrs.x, ptrs.dy, ptrs.dw, 0, g.batch, g),
   );
 }
 

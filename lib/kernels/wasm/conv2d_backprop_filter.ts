@@ -16,6 +16,7 @@ import {
   convGeometry,
 } from "../conv_geometry.ts";
 import { helpersFor, runChunks } from "../helper_threads.ts";
+import type { OwnWasmExports } from "../own_wasm.ts";
 import {
   backendMemory,
   heapAlloc,
@@ -24,14 +25,14 @@ import {
 } from "../own_wasm.ts";
 
 /** The kernel's arguments for images [n0, n1) (see as/filter_grad.as). */
-function filterGradArgs(
+export function filterGradArgs(
   x: number,
   dy: number,
   dw: number,
   n0: number,
   n1: number,
   g: ConvGeometry,
-): number[] {
+): Parameters<OwnWasmExports["filterGrad"]> {
   return [
     x,
     dy,
