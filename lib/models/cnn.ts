@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   checkSpatialSize,
-  convBlock,
+  handoutParts,
   type ModelOptions,
   resolveModelOptions,
   torchConv2d,
@@ -28,16 +28,7 @@ export function buildCnn(opts: ModelOptions = {}): tf.LayersModel {
   checkSpatialSize(o);
   const nf = o.numFilters;
   const k = o.kernelSize;
-  const input = tf.input({
-    name: "grey",
-    shape: [o.height, o.width, o.inChannels],
-  });
-  const block = (
-    x: tf.SymbolicTensor,
-    index: number,
-    filters: number,
-    resample: "pool" | "upsample" | "none",
-  ) => convBlock(x, { filters, kernelSize: k, seed: o.seed, index, resample });
+  const { input, block } = handoutParts(o);
   const out1 = block(input, 1, nf, "pool");
   const out2 = block(out1, 2, 2 * nf, "pool");
   const out3 = block(out2, 3, 2 * nf, "none");

@@ -142,3 +142,38 @@ export function checkSpatialSize(opts: ResolvedModelOptions): void {
     );
   }
 }
+
+/**
+ * The grey input of a handout model and its block builder (layer `index`
+ * 1..5, seeded from the model's seed): what the CNN and the UNet share.
+ *
+ * @see notebooks/04_skip_connections.ipynb
+ */
+export function handoutParts(o: ResolvedModelOptions): {
+  input: tf.SymbolicTensor;
+  block: (
+    x: tf.SymbolicTensor,
+    index: number,
+    filters: number,
+    resample: Resample,
+  ) => tf.SymbolicTensor;
+} {
+  const input = tf.input({
+    name: "grey",
+    shape: [o.height, o.width, o.inChannels],
+  });
+  const block = (
+    x: tf.SymbolicTensor,
+    index: number,
+    filters: number,
+    resample: Resample,
+  ) =>
+    convBlock(x, {
+      filters,
+      kernelSize: o.kernelSize,
+      seed: o.seed,
+      index,
+      resample,
+    });
+  return { input, block };
+}

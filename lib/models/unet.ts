@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   checkSpatialSize,
-  convBlock,
+  handoutParts,
   type ModelOptions,
   resolveModelOptions,
   torchConv2d,
@@ -37,16 +37,7 @@ export function buildUNet(opts: UNetOptions = {}): tf.LayersModel {
   const skipInput = opts.skipInput ?? true;
   const nf = o.numFilters;
   const k = o.kernelSize;
-  const input = tf.input({
-    name: "grey",
-    shape: [o.height, o.width, o.inChannels],
-  });
-  const block = (
-    x: tf.SymbolicTensor,
-    index: number,
-    filters: number,
-    resample: "pool" | "upsample" | "none",
-  ) => convBlock(x, { filters, kernelSize: k, seed: o.seed, index, resample });
+  const { input, block } = handoutParts(o);
   const cat = (name: string, a: tf.SymbolicTensor, b: tf.SymbolicTensor) =>
     tf.layers.concatenate({ name, axis: -1 }).apply([
       a,
