@@ -35,7 +35,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_train_torch import CNN, UNet  # noqa: E402
+from reference_train_torch import CNN, UNet, evaluate, train_epoch  # noqa: E402
 
 
 class _MaxPoolAllTies(torch.autograd.Function):
@@ -95,20 +95,6 @@ def load_data(d, n_train, n_val):
 
     return (x("train_x.f32", n_train), y("train_y.u8", n_train),
             x("val_x.f32", n_val), y("val_y.u8", n_val))
-
-
-def evaluate(net, xs, ys, bs):
-    """(mean per-pixel loss, accuracy) in eval mode (BatchNorm running stats)."""
-    net.eval()
-    vloss, vcorrect, vcnt = 0.0, 0, 0
-    with torch.no_grad():
-        for i in range(0, len(xs), bs):
-            x, y = xs[i:i + bs], ys[i:i + bs]
-            logits = net(x)
-            vloss += nn.functional.cross_entropy(logits, y, reduction="sum").item()
-            vcorrect += (logits.argmax(1) == y).sum().item()
-            vcnt += y.numel()
-    return vloss / vcnt, vcorrect / vcnt
 
 
 def compare(history, tfjs_path):
@@ -180,18 +166,9 @@ def main():
     history = []
     for epoch in range(1, args.epochs + 1):
         t0 = time.perf_counter()
-        net.train()
-        tot, cnt = 0.0, 0
-        for i in range(0, n, bs):  # last partial batch kept
-            x, y = xs_t[i:i + bs], ys_t[i:i + bs]
-            opt.zero_grad()
-            loss = crit(net(x), y)
-            loss.backward()
-            opt.step()
-            tot += loss.item() * y.numel()
-            cnt += y.numel()
+        train_loss = train_epoch(net, opt, crit, xs_t, ys_t, bs, epoch)
         vloss, vacc = evaluate(net, xs_v, ys_v, bs)
-        rec = {"epoch": epoch, "trainLoss": tot / cnt, "valLoss": vloss,
+        rec = {"epoch": epoch, "trainLoss": train_loss, "valLoss": vloss,
                "valAccuracy": vacc, "seconds": time.perf_counter() - t0}
         history.append(rec)
         print(f"epoch {epoch}/{args.epochs}: train {rec['trainLoss']:.4f}, val "

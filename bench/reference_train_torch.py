@@ -134,6 +134,38 @@ def nearest_colour(rgb, palette):
 from torch_models import CNN, UNet, block  # noqa: E402,F401  (shared model definitions)
 
 
+def train_epoch(net, opt, crit, xs, ys, bs, epoch):
+    """One pass in the given order, last partial batch kept; the per-pixel
+    mean loss over the epoch (batches weighted by size)."""
+    net.train()
+    tot, cnt = 0.0, 0
+    for i in range(0, len(xs), bs):
+        x, y = xs[i:i + bs], ys[i:i + bs]
+        opt.zero_grad()
+        loss = crit(net(x), y)
+        loss.backward()
+        opt.step()
+        tot += loss.item() * y.numel()
+        cnt += y.numel()
+        if not np.isfinite(loss.item()):
+            sys.exit(f"non-finite loss at epoch {epoch} batch {i // bs}")
+    return tot / cnt
+
+
+def evaluate(net, xs, ys, bs):
+    """(mean per-pixel loss, accuracy) in eval mode (BatchNorm running stats)."""
+    net.eval()
+    vloss, vcorrect, vcnt = 0.0, 0, 0
+    with torch.no_grad():
+        for i in range(0, len(xs), bs):
+            x, y = xs[i:i + bs], ys[i:i + bs]
+            logits = net(x)
+            vloss += nn.functional.cross_entropy(logits, y, reduction="sum").item()
+            vcorrect += (logits.argmax(1) == y).sum().item()
+            vcnt += y.numel()
+    return vloss / vcnt, vcorrect / vcnt
+
+
 def summarize(paths):
     """Print a markdown table of runs: reference JSON files or tfjs history.json."""
     print("| run | epochs | final val acc | final val loss | best val acc (epoch) "
@@ -214,38 +246,15 @@ def main():
     history = []
     for epoch in range(1, args.epochs + 1):
         t0 = time.perf_counter()
-        net.train()
-        tot, cnt = 0.0, 0
-        for i in range(0, n, bs):  # last partial batch kept
-            x, y = xs_t[i:i + bs], ys_t[i:i + bs]
-            opt.zero_grad()
-            loss = crit(net(x), y)
-            loss.backward()
-            opt.step()
-            # per-pixel mean over the epoch (batches weighted by size)
-            tot += loss.item() * y.numel()
-            cnt += y.numel()
-            if not np.isfinite(loss.item()):
-                sys.exit(f"non-finite loss at epoch {epoch} batch {i // bs}")
+        train_loss = train_epoch(net, opt, crit, xs_t, ys_t, bs, epoch)
         train_s = time.perf_counter() - t0
-        train_loss = tot / cnt
-
-        net.eval()
-        vloss, vcorrect, vcnt = 0.0, 0, 0
-        with torch.no_grad():
-            for i in range(0, len(xs_v), bs):
-                x, y = xs_v[i:i + bs], ys_v[i:i + bs]
-                logits = net(x)
-                vloss += nn.functional.cross_entropy(
-                    logits, y, reduction="sum").item()
-                vcorrect += (logits.argmax(1) == y).sum().item()
-                vcnt += y.numel()
+        val_loss, val_acc = evaluate(net, xs_v, ys_v, bs)
         seconds = time.perf_counter() - t0
         rec = {
             "epoch": epoch,
             "trainLoss": train_loss,
-            "valLoss": vloss / vcnt,
-            "valAccuracy": vcorrect / vcnt,
+            "valLoss": val_loss,
+            "valAccuracy": val_acc,
             "seconds": seconds,
             "imagesPerSecond": n / train_s,
         }
