@@ -7,6 +7,7 @@ import {
   loadTrainedRun,
   parseColourizeArgs,
 } from "../../lib/cli/colourize.ts";
+import { denoTask, type TaskResult } from "./deno_task.ts";
 import { PROJECT_ROOT } from "../../lib/cli/launch.ts";
 import { permissionFlags } from "../../lib/cli/permissions.ts";
 import { loadOrComputePalette } from "../../lib/data/palette.ts";
@@ -17,17 +18,8 @@ import {
 } from "../../lib/experiments/run_cache.ts";
 
 /** `deno task colourize ...` exactly as a user runs it. */
-async function denoTaskColourize(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", "colourize", ...args],
-    cwd: PROJECT_ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+function denoTaskColourize(args: string[]): Promise<TaskResult> {
+  return denoTask("colourize", args);
 }
 
 async function size(path: string): Promise<[number, number]> {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { denoTask, type TaskResult } from "./deno_task.ts";
 import { PROJECT_ROOT, trainerCommand } from "../../lib/cli/launch.ts";
 import { CHECKPOINT_FILE, readCheckpoint } from "../../lib/train/checkpoint.ts";
 import type { EpochRecord } from "../../lib/train/types.ts";
@@ -30,17 +31,8 @@ const ARGS = [
 ];
 
 /** `deno task train ...` exactly as a user runs it. */
-async function denoTaskTrain(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", "train", ...args],
-    cwd: PROJECT_ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+function denoTaskTrain(args: string[]): Promise<TaskResult> {
+  return denoTask("train", args);
 }
 
 async function exists(path: string): Promise<boolean> {
