@@ -116,6 +116,12 @@ async function run(args: BenchArgs): Promise<void> {
       },
     };
   });
+  /** PyTorch's per-operator times (torch.profiler), with --profile. */
+  const torchProfiles: {
+    model: ModelKind;
+    of: string;
+    kernels: KernelTimes;
+  }[] = [];
   const rows: Row[] = sides.flatMap((s) =>
     (["train", "infer"] as const).map((kind) => ({
       kind,
@@ -137,6 +143,12 @@ async function run(args: BenchArgs): Promise<void> {
           row.torchMs.push(...m.timesMs);
           await pause(TURN_PAUSE_MS);
         }
+      }
+    }
+    if (torch && args.profile) {
+      for (const row of rows) {
+        const p = await torch.profile(row.model, row.kind, 1, perRound);
+        torchProfiles.push({ model: p.model, of: p.of, kernels: p.ops });
       }
     }
   } finally {
@@ -166,6 +178,11 @@ async function run(args: BenchArgs): Promise<void> {
   for (const p of profiles) {
     console.log("\n" + profileText(`${p.model} ${p.of}`, p.kernels));
   }
+  for (const p of torchProfiles) {
+    console.log(
+      "\n" + profileText(`PyTorch ${p.model} ${p.of}`, p.kernels),
+    );
+  }
   console.log("");
   const facts = {
     backend: info.name,
@@ -176,6 +193,18 @@ async function run(args: BenchArgs): Promise<void> {
     torchDevice: torch?.meta.device ?? null,
   };
   for (const r of rows) console.log(JSON.stringify(rowJson(r, facts)));
+  for (const p of torchProfiles) {
+    console.log(JSON.stringify({
+      kind: "profile",
+      model: p.model,
+      of: p.of,
+      backend: "torch",
+      kernels: p.kernels.map((k) => ({
+        ...k,
+        ms: Math.round(k.ms * 100) / 100,
+      })),
+    }));
+  }
   for (const p of profiles) {
     console.log(JSON.stringify({
       kind: "profile",

@@ -6,6 +6,9 @@ run forward on random 32x32 grey images.
 Prints one JSON object per line on stdout:
   {"kind": "meta", "torch": "1.13.0", "threads": 2, ...}
   {"kind": "train"|"infer", "model": "cnn"|"unet", "imgPerS": ..., "medianMs": ..., "steps": ..., "timesMs": [...]}
+  {"kind": "profile", "model": ..., "of": "train"|"infer", "ops": [{"name", "ms", "calls"}, ...]}
+    (answer to {"profile": true, ...} under --serve: self CPU time per
+    operator, per step, over `steps` steps, from torch.profiler)
 
 Usage: /usr/bin/python3 bench/reference_torch.py [--threads N] [--steps 20]
        [--warmup 3] [--batch-size 100] [--size 32] [--nf 32] [--nc 24]
@@ -87,6 +90,20 @@ class Workload:
 
         return train_step if kind == "train" else infer_step
 
+    def profile(self, model, kind, warmup, steps):
+        """Self CPU milliseconds per step of each operator (torch.profiler)."""
+        fn = self.step(model, kind)
+        for _ in range(warmup):
+            fn()
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+            for _ in range(steps):
+                fn()
+        ops = [{"name": e.key, "ms": e.self_cpu_time_total / 1000 / steps,
+                "calls": e.count // steps}
+               for e in prof.key_averages() if e.self_cpu_time_total > 0]
+        ops.sort(key=lambda o: -o["ms"])
+        return {"kind": "profile", "model": model, "of": kind, "ops": ops}
+
     def measure(self, model, kind, warmup, steps):
         times = timed(self.step(model, kind), warmup, steps)
         total = sum(times) / 1000
@@ -137,7 +154,8 @@ def main():
         for line in sys.stdin:
             if line.strip():
                 r = json.loads(line)
-                print(json.dumps(work.measure(r["model"], r["kind"], r["warmup"], r["steps"])),
+                run = work.profile if r.get("profile") else work.measure
+                print(json.dumps(run(r["model"], r["kind"], r["warmup"], r["steps"])),
                       flush=True)
         return
     for model in a.models.split(","):

@@ -28,6 +28,14 @@ export interface TorchMeasurement {
   timesMs: number[];
 }
 
+/** Self CPU time per step of each PyTorch operator (torch.profiler). */
+export interface TorchProfile {
+  kind: "profile";
+  model: ModelKind;
+  of: "train" | "infer";
+  ops: { name: string; ms: number; calls: number }[];
+}
+
 /** What the reference said about itself. */
 export interface TorchMeta {
   /** torch.__version__. */
@@ -128,24 +136,36 @@ export class TorchServer {
   }
 
   /** Times `steps` steps (after `warmup` untimed ones) of one model. */
-  async measure(
+  measure(
     model: ModelKind,
     kind: "train" | "infer",
     warmup: number,
     steps: number,
   ): Promise<TorchMeasurement> {
+    return this.#ask({ model, kind, warmup, steps });
+  }
+
+  /** Per-operator CPU time per step over `steps` steps of one model. */
+  profile(
+    model: ModelKind,
+    kind: "train" | "infer",
+    warmup: number,
+    steps: number,
+  ): Promise<TorchProfile> {
+    return this.#ask({ model, kind, warmup, steps, profile: true });
+  }
+
+  async #ask<T>(request: Record<string, unknown>): Promise<T> {
     const writer = this.child.stdin.getWriter();
     await writer.write(
-      new TextEncoder().encode(
-        JSON.stringify({ model, kind, warmup, steps }) + "\n",
-      ),
+      new TextEncoder().encode(JSON.stringify(request) + "\n"),
     );
     writer.releaseLock();
     const line = await this.#nextLine();
     if (line === undefined) {
       throw new Error(`reference_torch.py stopped: ${lastLines(this.#stderr)}`);
     }
-    return JSON.parse(line) as TorchMeasurement;
+    return JSON.parse(line) as T;
   }
 
   /** Ends the reference process. */

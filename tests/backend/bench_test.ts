@@ -63,6 +63,26 @@ Deno.test("TorchServer speaks to the reference and reports a missing PyTorch", a
   });
 });
 
+Deno.test("the PyTorch reference profiles its operators (real PyTorch)", async () => {
+  const s = await TorchServer.start({
+    threads: 1,
+    workload: { ...HANDOUT_WORKLOAD, batchSize: 2 },
+  });
+  assert.ok(!("error" in s), JSON.stringify(s));
+  try {
+    const p = await s.profile("cnn", "train", 1, 2);
+    assert.deepEqual([p.kind, p.model, p.of], ["profile", "cnn", "train"]);
+    const names = p.ops.map((o) => o.name);
+    assert.ok(names.some((n) => /convolution_backward/.test(n)), names.join());
+    assert.ok(p.ops.every((o) => o.ms > 0 && o.calls >= 0));
+    // The server still answers timing requests afterwards.
+    const m = await s.measure("cnn", "infer", 0, 1);
+    assert.equal(m.timesMs.length, 1);
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("report: throughput, medians and the JSON line", () => {
   assert.equal(throughput([100, 300], 100), 500); // 200 images in 0.4 s
   assert.equal(throughput([], 100), null);
