@@ -5,7 +5,8 @@
  *   (tfjs refuses it) and compute no input gradient that is not needed
  *   (tfjs-layers' fused convolutions always computed the first layer's);
  * - wasm: Conv2DBackpropFilter (missing there; SIMD), a fast
- *   Conv2DBackpropInput (a flipped forward convolution), and Sum/Mean over
+ *   Conv2DBackpropInput (a flipped forward convolution), 3x3 Conv2D and
+ *   FusedConv2D by Winograd F(2x2, 3x3), and Sum/Mean over
  *   leading axes (SIMD column sums, no transpose), Identity and same-dtype
  *   Cast without copies, and fused BatchNorm training kernels (used by
  *   batchNormTrain() in batch_norm_train.ts) and the 2x2 max-pool gradient
@@ -25,6 +26,7 @@ import {
 import { enableFusedConv2dGradient } from "./fused_conv2d_gradient.ts";
 import { conv2dBackpropFilterConfig } from "./wasm/conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./wasm/conv2d_backprop_input.ts";
+import { conv2dConfigs } from "./wasm/conv2d.ts";
 import { reduceLeadingConfigs } from "./wasm/reduce_leading.ts";
 import { aliasConfigs } from "./wasm/alias.ts";
 import { batchNormTrainConfigs } from "./wasm/batch_norm_train.ts";
@@ -66,6 +68,7 @@ export function registerOwnKernels(backendName: string): string[] {
     if (!done.has(backendName)) {
       replaceKernel(conv2dBackpropFilterConfig);
       replaceKernel(conv2dBackpropInputConfig());
+      for (const config of conv2dConfigs()) replaceKernel(config);
       for (const config of reduceLeadingConfigs()) replaceKernel(config);
       for (const config of aliasConfigs()) replaceKernel(config);
       for (const config of batchNormTrainConfigs) replaceKernel(config);
@@ -80,6 +83,7 @@ export function registerOwnKernels(backendName: string): string[] {
     names.push(
       "Conv2DBackpropFilter (wasm)",
       "Conv2DBackpropInput (wasm)",
+      "Conv2D, FusedConv2D 3x3 by Winograd F(2x2, 3x3) (wasm)",
       "Sum, Mean over leading axes (wasm)",
       "Identity, Cast without copies (wasm)",
       "BatchNorm training forward and backward, fused (wasm)",

@@ -35,6 +35,62 @@ export interface OwnWasmExports {
     pT: number,
     pL: number,
   ): void;
+  /** U [16][C][K] = Winograd F(2x2, 3x3) transform of w [3][3][C][K]. */
+  winogradFilter(wPtr: number, uPtr: number, C: number, K: number): void;
+  /**
+   * y = act(b + conv3x3(x, w)) for 2x2 output tiles [tile0, tile1) by
+   * Winograd F(2x2, 3x3) (see as/winograd.as); zeroPtr: C zeros;
+   * scratchPtr: 64 * blockT * (C + K) bytes; bPtr: 0 for no bias.
+   */
+  winogradConv(
+    xPtr: number,
+    uPtr: number,
+    yPtr: number,
+    bPtr: number,
+    zeroPtr: number,
+    scratchPtr: number,
+    tile0: number,
+    tile1: number,
+    H: number,
+    W: number,
+    C: number,
+    OH: number,
+    OW: number,
+    K: number,
+    pT: number,
+    pL: number,
+    relu: number,
+    blockT: number,
+  ): void;
+  /**
+   * dU [16][C][K] += transformed filter gradient of 2x2 output tiles
+   * [tile0, tile1) (see as/winograd.as); scratchPtr: 64 * blockT * (C + K).
+   */
+  winogradGradU(
+    xPtr: number,
+    dyPtr: number,
+    duPtr: number,
+    zeroPtr: number,
+    scratchPtr: number,
+    tile0: number,
+    tile1: number,
+    H: number,
+    W: number,
+    C: number,
+    OH: number,
+    OW: number,
+    K: number,
+    pT: number,
+    pL: number,
+    blockT: number,
+  ): void;
+  /** dW [3][3][C][K] = G' dU G from dU [16][C][K]. */
+  winogradFilterFromGrad(
+    duPtr: number,
+    dwPtr: number,
+    C: number,
+    K: number,
+  ): void;
   /** out[c] = scale * sum_r x[r, c] (see as/column_sums.as); tmp: 12*C bytes. */
   columnSums(
     xPtr: number,

@@ -77,6 +77,8 @@ Deno.test("own kernels on 2 threads match the references", async () => {
     "upsampling",
     "cross-entropy",
     "cross-entropy gradient",
+    "3x3 conv + bias + relu",
+    "3x3 conv input gradient",
   ];
   want.forEach((w, i) =>
     assertClose(Float32Array.from(got.glue[i]), w, names[i])

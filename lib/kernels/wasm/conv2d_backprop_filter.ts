@@ -1,7 +1,8 @@
 /**
  * Conv2DBackpropFilter for the wasm backend (which has none), with the
  * `dilations` attribute honoured (tfjs's op never passes it; the project's
- * Conv2D gradient does).
+ * Conv2D gradient does): Winograd F(2x2, 3x3) for 3x3 undilated stride-1
+ * filters (winograd_filter_grad.ts), else a direct SIMD kernel.
  *
  * @module
  */
@@ -16,6 +17,8 @@ import {
   convGeometry,
 } from "../conv_geometry.ts";
 import { helpersFor, runChunks } from "../helper_threads.ts";
+import { winogradApplies } from "../winograd.ts";
+import { winogradFilterGradWasm } from "./winograd_filter_grad.ts";
 import type { OwnWasmExports } from "../own_wasm.ts";
 import {
   backendMemory,
@@ -81,6 +84,7 @@ function conv2dBackpropFilter(
     );
   }
   const g = convGeometry(x.shape, attrs.filterShape, attrs);
+  if (winogradApplies(g)) return winogradFilterGradWasm(backend, x, dy, g);
   // The SIMD kernel reads x and dy on the backend's heap and accumulates
   // into the output tensor's memory. With helper threads the batch is cut
   // into chunks (their number fixed by the thread count alone, so results

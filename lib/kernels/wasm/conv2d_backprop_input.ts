@@ -1,6 +1,7 @@
 /**
  * Conv2DBackpropInput for the wasm backend, replacing its naive kernel: for
- * stride 1 the input gradient is a forward convolution (XNNPACK) of dy with
+ * stride 1 the input gradient is a forward convolution (Winograd F(2x2, 3x3),
+ * wasm/conv2d.ts, for 3x3 undilated filters, else XNNPACK) of dy with
  * the filter flipped in space and in/out channels swapped (~10x faster).
  * Other strides go to the backend's own kernel.
  *
@@ -10,9 +11,14 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { type ConvAttrs, convGeometry } from "../conv_geometry.ts";
 import { flipFilterArray } from "./small_kernels.ts";
+import { winogradConvWasm } from "./conv2d.ts";
+import { winogradApplies } from "../winograd.ts";
 
 let builtin: tf.KernelFunc | undefined;
-/** The backend's forward Conv2D (XNNPACK), captured at registration. */
+/**
+ * The backend's forward Conv2D (XNNPACK), captured at registration (before
+ * wasm/conv2d.ts replaces it).
+ */
 let forwardConv: tf.KernelFunc | undefined;
 
 function conv2dBackpropInput(
@@ -68,6 +74,23 @@ function conv2dBackpropInput(
     [padsW[0], padsW[1]],
     [0, 0],
   ];
+  const flippedGeometry = convGeometry(dy.shape, [kH, kW, K, C], {
+    strides: 1,
+    pad: pads,
+    dilations: [g.dilationH, g.dilationW],
+  });
+  if (winogradApplies(flippedGeometry)) {
+    const out = winogradConvWasm(
+      backend,
+      dy,
+      wf,
+      flippedGeometry,
+      undefined,
+      false,
+    );
+    backend.disposeData(wf.dataId);
+    return out;
+  }
   const out = forwardConv!({
     inputs: { x: dy, filter: wf },
     attrs: {

@@ -1,0 +1,195 @@
+/**
+ * The 3x3, stride 1, undilated convolution by Winograd's F(2x2, 3x3)
+ * (lib/kernels/as/winograd.as): 16 multiplies per 2x2 outputs where a direct
+ * convolution needs 36. When it applies, its argument list, its scratch, and
+ * a plain-array version (tests, benchmarks; the wasm backend runs it on its
+ * heap, see wasm/conv2d.ts).
+ *
+ * @module
+ */
+import type { ConvGeometry } from "./conv_geometry.ts";
+import type { OwnWasmExports } from "./own_wasm.ts";
+import { scratchKernels } from "./own_wasm.ts";
+
+/**
+ * Tiles per block: a block's transformed inputs and products,
+ * 64 * BLOCK_TILES * (C + K) bytes, stay in L2 for the models' C and K
+ * (16 to 48 measured within 20% of each other on the CNN's layers; 24 best).
+ */
+export const BLOCK_TILES = 24;
+
+/**
+ * True when Winograd F(2x2, 3x3) computes this convolution: 3x3, stride 1,
+ * no dilation, and at least 4 input channels (below that the transforms cost
+ * more than they save).
+ */
+export function winogradApplies(g: ConvGeometry): boolean {
+  return g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 &&
+    g.dilationH === 1 && g.dilationW === 1 && g.inC >= 4 && g.outC >= 1;
+}
+
+/** Number of 2x2 output tiles (the unit the kernel splits work by). */
+export function tileCount(g: ConvGeometry): number {
+  return g.batch * Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2);
+}
+
+/** Bytes of one call's scratch (transformed inputs and products). */
+export function blockScratchBytes(g: ConvGeometry): number {
+  return 64 * BLOCK_TILES * (g.inC + g.outC);
+}
+
+/** The kernel's arguments for tiles [t0, t1) (see as/winograd.as). */
+export function winogradArgs(
+  ptrs: {
+    x: number;
+    u: number;
+    y: number;
+    bias: number;
+    zero: number;
+    scratch: number;
+  },
+  t0: number,
+  t1: number,
+  g: ConvGeometry,
+  relu: boolean,
+): Parameters<OwnWasmExports["winogradConv"]> {
+  return [
+    ptrs.x,
+    ptrs.u,
+    ptrs.y,
+    ptrs.bias,
+    ptrs.zero,
+    ptrs.scratch,
+    t0,
+    t1,
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.outC,
+    g.padTop,
+    g.padLeft,
+    relu ? 1 : 0,
+    BLOCK_TILES,
+  ];
+}
+
+/**
+ * The filter-gradient kernel's arguments for tiles [t0, t1) (see
+ * as/winograd.as): x [N, H, W, C], dy [N, OH, OW, K], du [16][C][K].
+ */
+export function winogradGradArgs(
+  ptrs: { x: number; dy: number; du: number; zero: number; scratch: number },
+  t0: number,
+  t1: number,
+  g: ConvGeometry,
+): Parameters<OwnWasmExports["winogradGradU"]> {
+  return [
+    ptrs.x,
+    ptrs.dy,
+    ptrs.du,
+    ptrs.zero,
+    ptrs.scratch,
+    t0,
+    t1,
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.outC,
+    g.padTop,
+    g.padLeft,
+    BLOCK_TILES,
+  ];
+}
+
+/**
+ * dW [3, 3, C, K] of x [N, H, W, C] and dy [N, OH, OW, K] by Winograd
+ * F(2x2, 3x3), in a scratch memory.
+ *
+ * @see issue 3 item 2 (fast training kernels)
+ */
+export function winogradFilterGradSimd(
+  x: Float32Array,
+  dy: Float32Array,
+  g: ConvGeometry,
+): Float32Array {
+  if (!winogradApplies(g)) {
+    throw new RangeError(
+      "winogradFilterGradSimd: not a 3x3 stride-1 convolution",
+    );
+  }
+  const align = (n: number) => Math.ceil(n / 16) * 16;
+  const uSize = 16 * g.inC * g.outC;
+  const wSize = 9 * g.inC * g.outC;
+  const xAt = 16;
+  const dyAt = xAt + align(x.length);
+  const uAt = dyAt + align(dy.length);
+  const wAt = uAt + align(uSize);
+  const zAt = wAt + align(wSize);
+  const sAt = zAt + align(g.inC);
+  const end = sAt + align(blockScratchBytes(g) / 4);
+  const { kernels, f32 } = scratchKernels(end * 4);
+  f32.set(x, xAt);
+  f32.set(dy, dyAt);
+  f32.fill(0, uAt, uAt + uSize);
+  f32.fill(0, zAt, zAt + g.inC);
+  kernels.winogradGradU(...winogradGradArgs(
+    { x: xAt * 4, dy: dyAt * 4, du: uAt * 4, zero: zAt * 4, scratch: sAt * 4 },
+    0,
+    tileCount(g),
+    g,
+  ));
+  kernels.winogradFilterFromGrad(uAt * 4, wAt * 4, g.inC, g.outC);
+  return f32.slice(wAt, wAt + wSize);
+}
+
+/**
+ * y [N, OH, OW, K] = act(bias + conv(x [N, H, W, C], w [3, 3, C, K])) by
+ * Winograd F(2x2, 3x3), in a scratch memory.
+ *
+ * @see issue 3 item 2 (fast training kernels)
+ */
+export function winogradConvSimd(
+  x: Float32Array,
+  w: Float32Array,
+  g: ConvGeometry,
+  options: { bias?: Float32Array; relu?: boolean } = {},
+): Float32Array {
+  if (!winogradApplies(g)) {
+    throw new RangeError("winogradConvSimd: not a 3x3 stride-1 convolution");
+  }
+  const ySize = g.batch * g.outH * g.outW * g.outC;
+  const align = (n: number) => Math.ceil(n / 16) * 16;
+  const xAt = 16;
+  const wAt = xAt + align(x.length);
+  const uAt = wAt + align(w.length);
+  const yAt = uAt + align(16 * g.inC * g.outC);
+  const bAt = yAt + align(ySize);
+  const zAt = bAt + align(g.outC);
+  const sAt = zAt + align(g.inC);
+  const end = sAt + align(blockScratchBytes(g) / 4);
+  const { kernels, f32 } = scratchKernels(end * 4);
+  f32.set(x, xAt);
+  f32.set(w, wAt);
+  f32.fill(0, zAt, zAt + g.inC);
+  if (options.bias) f32.set(options.bias, bAt);
+  kernels.winogradFilter(wAt * 4, uAt * 4, g.inC, g.outC);
+  kernels.winogradConv(...winogradArgs(
+    {
+      x: xAt * 4,
+      u: uAt * 4,
+      y: yAt * 4,
+      bias: options.bias ? bAt * 4 : 0,
+      zero: zAt * 4,
+      scratch: sAt * 4,
+    },
+    0,
+    tileCount(g),
+    g,
+    options.relu ?? false,
+  ));
+  return f32.slice(yAt, yAt + ySize);
+}
