@@ -1,0 +1,23 @@
+/**
+ * The modules of `deno task colourize` that need permissions at import time,
+ * imported lazily so that its launcher can start without them.
+ *
+ * @see issue 4 (`deno task colourize`)
+ * @module
+ */
+
+/**
+ * tfjs, sharp and the models, loaded only when colourizing: the launcher
+ * runs without the permissions they need at import time (sharp reads
+ * environment variables and loads a native module).
+ */
+export async function workerModules() {
+  const [backend, colourize, runCache, checkpoint, files] = await Promise.all([
+    import("../backend.ts"),
+    import("../colourize.ts"),
+    import("../experiments/run_cache.ts"),
+    import("../train/checkpoint.ts"),
+    import("../io/file_handler.ts"),
+  ]);
+  return { ...backend, ...colourize, ...runCache, ...checkpoint, ...files };
+}

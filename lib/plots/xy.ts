@@ -1,0 +1,134 @@
+/**
+ * Charts of y against x: lines with dots per series, and points with a
+ * least-squares line per series (with the fit itself).
+ *
+ * @see issue 4 ("Figures with Observable Plot")
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import {
+  axisOf,
+  colourOf,
+  type FigureOptions,
+  fmt,
+  render,
+  sizeOf,
+} from "./figure.ts";
+import { frame, type LegendItem } from "./frame.ts";
+
+/** A point of {@link lineChart} or {@link scatterWithFit}. */
+export interface Point {
+  x: number;
+  y: number;
+  series?: string;
+}
+
+/** Least-squares line y = slope * x + intercept. */
+export function fitLine(
+  points: { x: number; y: number }[],
+): { slope: number; intercept: number } {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const p of points) {
+    sxy += (p.x - mx) * (p.y - my);
+    sxx += (p.x - mx) ** 2;
+  }
+  const slope = sxx === 0 ? NaN : sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+/** Axis options shared by lineChart and scatterWithFit. */
+export interface XYOptions extends FigureOptions {
+  xLabel: string;
+  yLabel: string;
+  logX?: boolean;
+  logY?: boolean;
+}
+
+function seriesOf(points: Point[]) {
+  const names = [...new Set(points.map((p) => p.series ?? ""))];
+  return { names, range: names.map((_, i) => colourOf(i)) };
+}
+
+/**
+ * Lines with dots, one per series (e.g. accuracy against the scale a).
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
+ */
+export function lineChart(points: Point[], options: XYOptions): string {
+  const size = sizeOf(options);
+  const { names, range } = seriesOf(points);
+  const rows = points.map((p) => ({ ...p, series: p.series ?? "" }));
+  const inner = render({
+    x: axisOf(options.xLabel, options.logX),
+    y: { ...axisOf(options.yLabel, options.logY), grid: true },
+    color: { domain: names, range },
+    marks: [
+      Plot.line(rows, { x: "x", y: "y", stroke: "series", strokeWidth: 2 }),
+      Plot.dot(rows, { x: "x", y: "y", fill: "series", r: 3 }),
+    ],
+  }, size);
+  const legend = names.length > 1 || names[0] !== ""
+    ? names.map((label, i) => ({
+      label,
+      colour: range[i],
+      kind: "line" as const,
+    }))
+    : [];
+  return frame(inner, { ...options, legend }, size);
+}
+
+/**
+ * Points with a least-squares line per series; each legend entry gives the slope.
+ * With logX/logY the fit is made in log10 space (a power law's exponent).
+ * @see Part C (scaling measurements)
+ */
+export function scatterWithFit(points: Point[], options: XYOptions): string {
+  const size = sizeOf(options);
+  const { names, range } = seriesOf(points);
+  const tx = (v: number) => options.logX ? Math.log10(v) : v;
+  const ty = (v: number) => options.logY ? Math.log10(v) : v;
+  const untY = (v: number) => options.logY ? 10 ** v : v;
+  const lines: { x: number; y: number; series: string }[] = [];
+  const legend: LegendItem[] = [];
+  names.forEach((name, i) => {
+    const own = points.filter((p) => (p.series ?? "") === name);
+    const fit = fitLine(own.map((p) => ({ x: tx(p.x), y: ty(p.y) })));
+    const xs = own.map((p) => p.x);
+    for (const x of [Math.min(...xs), Math.max(...xs)]) {
+      lines.push({
+        x,
+        y: untY(fit.slope * tx(x) + fit.intercept),
+        series: name,
+      });
+    }
+    const what = `${name ? name + ": " : ""}slope ${fmt(fit.slope, 3)}`;
+    legend.push({ label: what, colour: range[i], kind: "line" });
+  });
+  const rows = points.map((p) => ({ ...p, series: p.series ?? "" }));
+  const inner = render({
+    x: axisOf(options.xLabel, options.logX),
+    y: { ...axisOf(options.yLabel, options.logY), grid: true },
+    color: { domain: names, range },
+    marks: [
+      Plot.dot(rows, {
+        x: "x",
+        y: "y",
+        fill: "series",
+        r: 3.5,
+        fillOpacity: 0.8,
+      }),
+      Plot.line(lines, {
+        x: "x",
+        y: "y",
+        stroke: "series",
+        strokeWidth: 1.5,
+        strokeDasharray: "6 3",
+      }),
+    ],
+  }, size);
+  return frame(inner, { ...options, legend }, size);
+}
