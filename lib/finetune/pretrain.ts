@@ -23,6 +23,7 @@ import {
   predictPixels,
   trainPixels,
 } from "./pixel_training.ts";
+import { fineTuneCodeVersion } from "./code_version.ts";
 
 /** Configuration of a pre-training run (all of it goes into the cache key). */
 export interface PretrainConfig {
@@ -119,7 +120,8 @@ export function pretrainKey(
 
 /**
  * The pre-trained colourization network for a configuration: read from
- * `cacheDir/finetune/<key>/` when there, else trained now and saved there
+ * `cacheDir/finetune/<key>_code<version>/` (fineTuneCodeVersion()) when
+ * there, else trained now and saved there
  * (model.json + weights.bin + pretrain.json).
  *
  * @see notebooks/06_fine_tuning.ipynb
@@ -132,9 +134,10 @@ export async function loadOrPretrain(
     data: opts.data,
     cacheDir: opts.cacheDir,
   });
+  // The code version too: a kernel or model change must retrain the body.
   const dir = `${opts.cacheDir ?? "data"}/finetune/${
     pretrainKey(config, data.source)
-  }`;
+  }_code${await fineTuneCodeVersion()}`;
   if (await hasSavedModel(dir)) {
     const model = await tf.loadLayersModel(fileHandler(dir));
     const saved = JSON.parse(await Deno.readTextFile(`${dir}/pretrain.json`));

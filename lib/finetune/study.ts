@@ -23,6 +23,7 @@ import { predictionPicture } from "./pictures.ts";
 import type { PixelEpochLogs } from "./pixel_training.ts";
 import { loadOrPretrain, type PretrainConfig } from "./pretrain.ts";
 import { loadSegmentationData } from "./segmentation_data.ts";
+import { fineTuneCodeVersion } from "./code_version.ts";
 
 /** What to run. */
 export interface StudyOptions {
@@ -190,7 +191,8 @@ export async function readStudy(dir: string): Promise<StudyResult> {
 
 /**
  * The cache folder of a study with these options:
- * `cacheDir/finetune/study_{quick|full}_<hash of the options and backend>`.
+ * `cacheDir/finetune/study_{quick|full}_<hash of the options, backend and
+ * code version (fineTuneCodeVersion())>`.
  *
  * @see notebooks/06_fine_tuning.ipynb
  */
@@ -206,6 +208,7 @@ export async function studyCacheDir(
     size: opts.size ?? 64,
     seeds: opts.seeds ?? (opts.quick ? 1 : 3),
     backend: backend.name,
+    code: await fineTuneCodeVersion(),
   });
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)),
