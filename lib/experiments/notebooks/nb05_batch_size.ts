@@ -49,7 +49,7 @@ export const notebook: NotebookSource = {
     code(`
       await showPlot(barChart(table.map((r) => ({ label: String(r.batchSize), value: r.secondsPerEpoch })), {
         title: "Seconds per epoch by batch size", subtitle: \`backend \${backend.name}; shared machine, timings approximate\`,
-        xLabel: "batch size", yLabel: "seconds per epoch", digits: 1,
+        xLabel: "batch size", yLabel: "seconds per epoch", digits: 3,
       }));
       await showPlot(lineChart(main.flatMap((r) => lossByUpdates(sweep[runs.indexOf(r)]).map((p) => ({ ...p, series: \`batch \${r.spec.batchSize}\` }))), {
         title: "Validation loss against the number of updates", subtitle: "one point per epoch: equal x means an equal number of optimizer steps",
