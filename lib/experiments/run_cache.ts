@@ -14,11 +14,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { createHash } from "node:crypto";
 import { DEFAULTS } from "../config.ts";
 import type { Palette } from "../data/types.ts";
 import { buildCnn } from "../models/cnn.ts";
 import { writeFileAtomic } from "../io/file_handler.ts";
+import { hashSources } from "../io/source_hash.ts";
+import { createHash } from "node:crypto";
 import { buildUNet } from "../models/unet.ts";
 import {
   CHECKPOINT_FILE,
@@ -97,24 +98,7 @@ let codeHashMemo: Promise<string> | undefined;
  * @see notebooks/04_skip_connections.ipynb
  */
 export function codeHash(): Promise<string> {
-  codeHashMemo ??= (async () => {
-    const files: URL[] = CODE_FILES.map((f) => new URL(f, import.meta.url));
-    for (const dir of CODE_DIRS) {
-      const url = new URL(dir, import.meta.url);
-      for await (const e of Deno.readDir(url)) {
-        if (e.isFile && e.name.endsWith(".ts")) {
-          files.push(new URL(e.name, url));
-        }
-      }
-    }
-    files.sort((a, b) => a.href.localeCompare(b.href));
-    const hash = createHash("sha256");
-    for (const f of files) {
-      hash.update(f.href.slice(f.href.lastIndexOf("/lib/")) + "\0");
-      hash.update(await Deno.readFile(f));
-    }
-    return hash.digest("hex");
-  })();
+  codeHashMemo ??= hashSources(import.meta.url, CODE_DIRS, CODE_FILES);
   return codeHashMemo;
 }
 

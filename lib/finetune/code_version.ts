@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { hashSources } from "../io/source_hash.ts";
 
 /** Folders whose sources decide Part C's results (relative to this file). */
 const CODE_DIRS = [
@@ -30,23 +30,8 @@ let memo: Promise<string> | undefined;
  * @see notebooks/06_fine_tuning.ipynb
  */
 export function fineTuneCodeVersion(): Promise<string> {
-  memo ??= (async () => {
-    const files: URL[] = CODE_FILES.map((f) => new URL(f, import.meta.url));
-    for (const dir of CODE_DIRS) {
-      const url = new URL(dir, import.meta.url);
-      for await (const e of Deno.readDir(url)) {
-        if (e.isFile && e.name.endsWith(".ts")) {
-          files.push(new URL(e.name, url));
-        }
-      }
-    }
-    files.sort((a, b) => a.href.localeCompare(b.href));
-    const hash = createHash("sha256");
-    for (const f of files) {
-      hash.update(f.href.slice(f.href.lastIndexOf("/lib/")) + "\0");
-      hash.update(await Deno.readFile(f));
-    }
-    return hash.digest("hex").slice(0, 12);
-  })();
+  memo ??= hashSources(import.meta.url, CODE_DIRS, CODE_FILES).then((h) =>
+    h.slice(0, 12)
+  );
   return memo;
 }

@@ -38,6 +38,22 @@ export function blockScratchBytes(g: ConvGeometry): number {
   return 64 * BLOCK_TILES * (g.inC + g.outC);
 }
 
+/** The geometry both Winograd kernels take: H, W, C, OH, OW, K, pT, pL. */
+function tileGeometry(
+  g: ConvGeometry,
+): [number, number, number, number, number, number, number, number] {
+  return [
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.outC,
+    g.padTop,
+    g.padLeft,
+  ];
+}
+
 /** The kernel's arguments for tiles [t0, t1) (see as/winograd.as). */
 export function winogradArgs(
   ptrs: {
@@ -62,14 +78,7 @@ export function winogradArgs(
     ptrs.scratch,
     t0,
     t1,
-    g.inH,
-    g.inW,
-    g.inC,
-    g.outH,
-    g.outW,
-    g.outC,
-    g.padTop,
-    g.padLeft,
+    ...tileGeometry(g),
     relu ? 1 : 0,
     BLOCK_TILES,
   ];
@@ -93,14 +102,7 @@ export function winogradGradArgs(
     ptrs.scratch,
     t0,
     t1,
-    g.inH,
-    g.inW,
-    g.inC,
-    g.outH,
-    g.outW,
-    g.outC,
-    g.padTop,
-    g.padLeft,
+    ...tileGeometry(g),
     BLOCK_TILES,
   ];
 }

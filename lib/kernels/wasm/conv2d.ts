@@ -19,12 +19,18 @@ import {
   type ConvGeometry,
   convGeometry,
 } from "../conv_geometry.ts";
-import { helpersFor, runChunks, splitRange } from "../helper_threads.ts";
+import {
+  type Helper,
+  helpersFor,
+  runChunks,
+  splitRange,
+} from "../helper_threads.ts";
 import {
   backendMemory,
   heapAlloc,
   heapOffset,
   kernelsFor,
+  type OwnWasmExports,
 } from "../own_wasm.ts";
 import {
   BLOCK_TILES,
@@ -36,6 +42,32 @@ import {
 
 /** Tile chunks per thread (a descheduled thread holds up one chunk). */
 const CHUNKS_PER_THREAD = 4;
+
+/**
+ * How `tiles` 2x2 output tiles are cut for the helper threads: one chunk
+ * when there are no helpers (or no more than one block of tiles), else
+ * `chunksPerThread` per thread in whole blocks. The count depends on the
+ * thread count alone, so results never depend on timing.
+ */
+export function tileChunks(
+  backend: BackendWasm,
+  tiles: number,
+  chunksPerThread: number,
+): {
+  memory: WebAssembly.Memory;
+  kernels: OwnWasmExports;
+  helpers: Helper[];
+  chunks: [number, number][];
+} {
+  const memory = backendMemory(backend);
+  const helpers = tiles > BLOCK_TILES
+    ? helpersFor(memory, getThreadsCount())
+    : [];
+  const chunks: [number, number][] = helpers.length === 0
+    ? [[0, tiles]]
+    : splitRange(tiles, chunksPerThread * (helpers.length + 1), BLOCK_TILES);
+  return { memory, kernels: kernelsFor(memory), helpers, chunks };
+}
 
 /**
  * y = act(bias + conv(x, filter)) on the wasm heap by Winograd F(2x2, 3x3),
@@ -57,15 +89,10 @@ export function winogradConvWasm(
   );
   const tiles = tileCount(g);
   if (tiles === 0 || g.outC === 0) return out;
-  const memory = backendMemory(backend);
-  const kernels = kernelsFor(memory);
-  const helpers = tiles > BLOCK_TILES
-    ? helpersFor(memory, getThreadsCount())
-    : [];
-  const ranges = splitRange(
+  const { memory, kernels, helpers, chunks: ranges } = tileChunks(
+    backend,
     tiles,
-    helpers.length === 0 ? 1 : CHUNKS_PER_THREAD * (helpers.length + 1),
-    BLOCK_TILES,
+    CHUNKS_PER_THREAD,
   );
   // The transformed filter, a zero row, and one scratch per chunk (chunks
   // run at once).

@@ -8,24 +8,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import {
-  type BackendWasm,
-  getThreadsCount,
-} from "@tensorflow/tfjs-backend-wasm";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { ConvGeometry } from "../conv_geometry.ts";
-import { helpersFor, runChunks, splitRange } from "../helper_threads.ts";
-import {
-  backendMemory,
-  heapAlloc,
-  heapOffset,
-  kernelsFor,
-} from "../own_wasm.ts";
-import {
-  BLOCK_TILES,
-  blockScratchBytes,
-  tileCount,
-  winogradGradArgs,
-} from "../winograd.ts";
+import { runChunks } from "../helper_threads.ts";
+import { heapAlloc, heapOffset } from "../own_wasm.ts";
+import { blockScratchBytes, tileCount, winogradGradArgs } from "../winograd.ts";
+import { tileChunks } from "./conv2d.ts";
 
 /** Tile chunks per thread (a descheduled thread holds up one chunk). */
 const CHUNKS_PER_THREAD = 2;
@@ -43,15 +31,11 @@ export function winogradFilterGradWasm(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([3, 3, g.inC, g.outC], "float32");
-  const memory = backendMemory(backend);
-  const kernels = kernelsFor(memory);
-  const tiles = tileCount(g);
-  const helpers = tiles > BLOCK_TILES
-    ? helpersFor(memory, getThreadsCount())
-    : [];
-  const chunks = helpers.length === 0
-    ? [[0, tiles]]
-    : splitRange(tiles, CHUNKS_PER_THREAD * (helpers.length + 1), BLOCK_TILES);
+  const { memory, kernels, helpers, chunks } = tileChunks(
+    backend,
+    tileCount(g),
+    CHUNKS_PER_THREAD,
+  );
   const uFloats = 16 * g.inC * g.outC;
   const scratchBytes = blockScratchBytes(g);
   const heap = heapAlloc(backend);
