@@ -58,8 +58,8 @@ export const HELPER_KERNELS = [
   "maxPool2x2Grad",
   "upsample2x",
   "softmaxXent",
-  "winogradConv",
   "winogradGradU",
+  "winograd4Conv",
 ] as const;
 
 /** A kernel a helper can run. */

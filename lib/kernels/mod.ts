@@ -6,7 +6,9 @@
  *   (tfjs-layers' fused convolutions always computed the first layer's);
  * - wasm: Conv2DBackpropFilter (missing there; SIMD), a fast
  *   Conv2DBackpropInput (a flipped forward convolution), 3x3 Conv2D and
- *   FusedConv2D by Winograd F(2x2, 3x3), and Sum/Mean over
+ *   FusedConv2D by Winograd F(4x4, 3x3) (the filter gradient by F(2x2, 3x3)),
+ *   a 3x3 convolution of a channel concatenation that reads its inputs in
+ *   place (concat_conv2d.ts), and Sum/Mean over
  *   leading axes (SIMD column sums, no transpose), Identity and same-dtype
  *   Cast without copies, and fused BatchNorm training kernels (used by
  *   batchNormTrain() in batch_norm_train.ts) and the 2x2 max-pool gradient
@@ -27,6 +29,7 @@ import { enableFusedConv2dGradient } from "./fused_conv2d_gradient.ts";
 import { conv2dBackpropFilterConfig } from "./wasm/conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./wasm/conv2d_backprop_input.ts";
 import { conv2dConfigs } from "./wasm/conv2d.ts";
+import { concatConv2dConfig } from "./wasm/concat_conv2d.ts";
 import { reduceLeadingConfigs } from "./wasm/reduce_leading.ts";
 import { aliasConfigs } from "./wasm/alias.ts";
 import { batchNormTrainConfigs } from "./wasm/batch_norm_train.ts";
@@ -69,6 +72,7 @@ export function registerOwnKernels(backendName: string): string[] {
       replaceKernel(conv2dBackpropFilterConfig);
       replaceKernel(conv2dBackpropInputConfig());
       for (const config of conv2dConfigs()) replaceKernel(config);
+      replaceKernel(concatConv2dConfig);
       for (const config of reduceLeadingConfigs()) replaceKernel(config);
       for (const config of aliasConfigs()) replaceKernel(config);
       for (const config of batchNormTrainConfigs) replaceKernel(config);
@@ -83,7 +87,8 @@ export function registerOwnKernels(backendName: string): string[] {
     names.push(
       "Conv2DBackpropFilter (wasm)",
       "Conv2DBackpropInput (wasm)",
-      "Conv2D, FusedConv2D 3x3 by Winograd F(2x2, 3x3) (wasm)",
+      "Conv2D, FusedConv2D 3x3 by Winograd F(4x4, 3x3) (wasm)",
+      "convolution of a channel concatenation without the copy (wasm)",
       "Sum, Mean over leading axes (wasm)",
       "Identity, Cast without copies (wasm)",
       "BatchNorm training forward and backward, fused (wasm)",

@@ -35,15 +35,27 @@ export interface OwnWasmExports {
     pT: number,
     pL: number,
   ): void;
-  /** U [16][C][K] = Winograd F(2x2, 3x3) transform of w [3][3][C][K]. */
-  winogradFilter(wPtr: number, uPtr: number, C: number, K: number): void;
   /**
-   * y = act(b + conv3x3(x, w)) for 2x2 output tiles [tile0, tile1) by
-   * Winograd F(2x2, 3x3) (see as/winograd.as); zeroPtr: C zeros;
-   * scratchPtr: 64 * blockT * (C + K) bytes; bPtr: 0 for no bias.
+   * U [36][C][K] = Winograd F(4x4, 3x3) transform of w [3][3][C][K];
+   * tmpPtr: 288 bytes.
    */
-  winogradConv(
-    xPtr: number,
+  winograd4Filter(
+    wPtr: number,
+    uPtr: number,
+    tmpPtr: number,
+    C: number,
+    K: number,
+  ): void;
+  /**
+   * y = act(b + conv3x3(concat(x1, x2), w)) for 4x4 output tiles
+   * [tile0, tile1) by Winograd F(4x4, 3x3) (see as/winograd4.as); x1 has C1
+   * of the C channels; zeroPtr: C zeros; scratchPtr:
+   * 144 * blockT * (C + K) + 1024 bytes; bPtr: 0 for no bias.
+   */
+  winograd4Conv(
+    x1Ptr: number,
+    x2Ptr: number,
+    C1: number,
     uPtr: number,
     yPtr: number,
     bPtr: number,

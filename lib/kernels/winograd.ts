@@ -1,9 +1,11 @@
 /**
- * The 3x3, stride 1, undilated convolution by Winograd's F(2x2, 3x3)
- * (lib/kernels/as/winograd.as): 16 multiplies per 2x2 outputs where a direct
- * convolution needs 36. When it applies, its argument list, its scratch, and
- * a plain-array version (tests, benchmarks; the wasm backend runs it on its
- * heap, see wasm/conv2d.ts).
+ * The 3x3, stride 1, undilated convolution by Winograd's minimal filtering:
+ * the forward pass by F(4x4, 3x3) (lib/kernels/as/winograd4.as, 36
+ * multiplies per 4x4 outputs where a direct convolution needs 144), the
+ * filter gradient by F(2x2, 3x3) (lib/kernels/as/winograd.as). When they
+ * apply, their argument lists, their scratch, and plain-array versions
+ * (tests, benchmarks; the wasm backend runs them on its heap, see
+ * wasm/conv2d.ts and wasm/winograd_filter_grad.ts).
  *
  * @module
  */
@@ -19,7 +21,7 @@ import { scratchKernels } from "./own_wasm.ts";
 export const BLOCK_TILES = 24;
 
 /**
- * True when Winograd F(2x2, 3x3) computes this convolution: 3x3, stride 1,
+ * True when Winograd computes this convolution: 3x3, stride 1,
  * no dilation, and at least 4 input channels (below that the transforms cost
  * more than they save).
  */
@@ -28,12 +30,12 @@ export function winogradApplies(g: ConvGeometry): boolean {
     g.dilationH === 1 && g.dilationW === 1 && g.inC >= 4 && g.outC >= 1;
 }
 
-/** Number of 2x2 output tiles (the unit the kernel splits work by). */
+/** Number of 2x2 output tiles (the unit the filter gradient splits work by). */
 export function tileCount(g: ConvGeometry): number {
   return g.batch * Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2);
 }
 
-/** Bytes of one call's scratch (transformed inputs and products). */
+/** Bytes of one filter-gradient call's scratch (transformed inputs and gradients). */
 export function blockScratchBytes(g: ConvGeometry): number {
   return 64 * BLOCK_TILES * (g.inC + g.outC);
 }
@@ -54,23 +56,48 @@ function tileGeometry(
   ];
 }
 
-/** The kernel's arguments for tiles [t0, t1) (see as/winograd.as). */
-export function winogradArgs(
+/**
+ * Tiles per block of the forward kernel, F(4x4, 3x3): a block's transformed
+ * inputs and products, 144 * BLOCK_TILES4 * (C + K) bytes, stay in L2
+ * (12 to 36 measured within noise of each other on the models' layers).
+ */
+export const BLOCK_TILES4 = 24;
+
+/** Number of 4x4 output tiles (the unit the forward kernel splits work by). */
+export function tileCount4(g: ConvGeometry): number {
+  return g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4);
+}
+
+/** Bytes of one forward call's scratch (transformed inputs, products, temporaries). */
+export function block4ScratchBytes(g: ConvGeometry): number {
+  return 144 * BLOCK_TILES4 * (g.inC + g.outC) + 1024;
+}
+
+/**
+ * The forward kernel's arguments for 4x4 tiles [t0, t1) (see
+ * as/winograd4.as): the input is x1's first `c1` channels then x2's
+ * (g.inC - c1); x2 is ignored when c1 is g.inC.
+ */
+export function winograd4Args(
   ptrs: {
-    x: number;
+    x1: number;
+    x2: number;
     u: number;
     y: number;
     bias: number;
     zero: number;
     scratch: number;
   },
+  c1: number,
   t0: number,
   t1: number,
   g: ConvGeometry,
   relu: boolean,
-): Parameters<OwnWasmExports["winogradConv"]> {
+): Parameters<OwnWasmExports["winograd4Conv"]> {
   return [
-    ptrs.x,
+    ptrs.x1,
+    ptrs.x2,
+    c1,
     ptrs.u,
     ptrs.y,
     ptrs.bias,
@@ -80,7 +107,7 @@ export function winogradArgs(
     t1,
     ...tileGeometry(g),
     relu ? 1 : 0,
-    BLOCK_TILES,
+    BLOCK_TILES4,
   ];
 }
 
@@ -150,7 +177,7 @@ export function winogradFilterGradSimd(
 
 /**
  * y [N, OH, OW, K] = act(bias + conv(x [N, H, W, C], w [3, 3, C, K])) by
- * Winograd F(2x2, 3x3), in a scratch memory.
+ * Winograd F(4x4, 3x3), in a scratch memory.
  *
  * @see issue 3 item 2 (fast training kernels)
  */
@@ -168,28 +195,31 @@ export function winogradConvSimd(
   const xAt = 16;
   const wAt = xAt + align(x.length);
   const uAt = wAt + align(w.length);
-  const yAt = uAt + align(16 * g.inC * g.outC);
+  const yAt = uAt + align(36 * g.inC * g.outC);
   const bAt = yAt + align(ySize);
   const zAt = bAt + align(g.outC);
-  const sAt = zAt + align(g.inC);
-  const end = sAt + align(blockScratchBytes(g) / 4);
+  const tAt = zAt + align(g.inC);
+  const sAt = tAt + align(72);
+  const end = sAt + align(block4ScratchBytes(g) / 4);
   const { kernels, f32 } = scratchKernels(end * 4);
   f32.set(x, xAt);
   f32.set(w, wAt);
   f32.fill(0, zAt, zAt + g.inC);
   if (options.bias) f32.set(options.bias, bAt);
-  kernels.winogradFilter(wAt * 4, uAt * 4, g.inC, g.outC);
-  kernels.winogradConv(...winogradArgs(
+  kernels.winograd4Filter(wAt * 4, uAt * 4, tAt * 4, g.inC, g.outC);
+  kernels.winograd4Conv(...winograd4Args(
     {
-      x: xAt * 4,
+      x1: xAt * 4,
+      x2: xAt * 4,
       u: uAt * 4,
       y: yAt * 4,
       bias: options.bias ? bAt * 4 : 0,
       zero: zAt * 4,
       scratch: sAt * 4,
     },
+    g.inC,
     0,
-    tileCount(g),
+    tileCount4(g),
     g,
     options.relu ?? false,
   ));

@@ -1,6 +1,7 @@
 /**
- * Winograd F(2x2, 3x3) (wasm Conv2D, FusedConv2D, the input and filter
- * gradients, and the plain-array versions) against tfjs-backend-cpu or a
+ * Winograd F(4x4, 3x3) (wasm Conv2D, FusedConv2D, the input gradient, the
+ * convolution of a concatenation) and F(2x2, 3x3) (the filter gradient, the
+ * plain-array versions) against tfjs-backend-cpu or a
  * float64 reference on odd shapes:
  * odd output sizes (partial tiles), 'same' / 'valid' / explicit padding,
  * channel counts off multiples of 4 and 16, more tiles than one block, bias
@@ -10,13 +11,17 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert";
 import { convGeometry } from "../../lib/kernels/conv_geometry.ts";
 import {
-  BLOCK_TILES,
-  tileCount,
+  BLOCK_TILES4,
+  tileCount4,
   winogradApplies,
   winogradConvSimd,
   winogradFilterGradSimd,
 } from "../../lib/kernels/winograd.ts";
 import { filterGradJs } from "../../lib/kernels/filter_grad_js.ts";
+import {
+  CONCAT_CONV2D,
+  concatConv2d,
+} from "../../lib/kernels/concat_conv2d.ts";
 import { assertClose, onBackend, randomArray, setUp } from "./helpers.ts";
 
 type Pad =
@@ -40,7 +45,7 @@ function label([n, h, w, c, k, pad]: typeof shapes[number]): string {
   return `x[${n},${h},${w},${c}] ->${k} ${JSON.stringify(pad)}`;
 }
 
-Deno.test("Winograd F(2x2, 3x3) on wasm matches tfjs-backend-cpu", async (t) => {
+Deno.test("Winograd on wasm matches tfjs-backend-cpu", async (t) => {
   await setUp();
   for (const [i, shape] of shapes.entries()) {
     const [n, h, w, c, k, pad] = shape;
@@ -96,12 +101,12 @@ Deno.test("Winograd F(2x2, 3x3) on wasm matches tfjs-backend-cpu", async (t) => 
 
 Deno.test("winogradConvSimd: several blocks, bias and ReLU", async () => {
   await setUp();
-  const [n, h, w, c, k] = [3, 13, 11, 6, 21];
+  const [n, h, w, c, k] = [4, 21, 19, 6, 21];
   const g = convGeometry([n, h, w, c], [3, 3, c, k], {
     strides: 1,
     pad: "same",
   });
-  assert.ok(tileCount(g) > 3 * BLOCK_TILES);
+  assert.ok(tileCount4(g) > 3 * BLOCK_TILES4);
   const x = randomArray(n * h * w * c, 1);
   const wt = randomArray(9 * c * k, 2);
   const b = randomArray(k, 3);
@@ -176,4 +181,77 @@ Deno.test("convolutions Winograd does not take go to XNNPACK", async () => {
     const [got] = await onBackend("wasm", inputs, op);
     assertClose(got, want, `case ${i}`);
   }
+});
+
+// [N, H, W, C1, C2, K]: C2 = 1 is the UNet's grey-input skip.
+const concatShapes: [number, number, number, number, number, number][] = [
+  [2, 9, 7, 24, 1, 24],
+  [3, 8, 8, 32, 32, 24],
+  [1, 13, 6, 3, 2, 5],
+  [2, 5, 11, 6, 9, 17],
+];
+
+Deno.test("concatConv2d on wasm (one kernel, no copy) matches concat + conv on cpu", async (t) => {
+  await setUp();
+  for (const [i, [n, h, w, c1, c2, k]] of concatShapes.entries()) {
+    const inputs = [
+      { data: randomArray(n * h * w * c1, 50 + i), shape: [n, h, w, c1] },
+      { data: randomArray(n * h * w * c2, 60 + i), shape: [n, h, w, c2] },
+      {
+        data: randomArray(9 * (c1 + c2) * k, 70 + i),
+        shape: [3, 3, c1 + c2, k],
+      },
+      { data: randomArray(k, 80 + i), shape: [k] },
+    ];
+    await t.step(`[${n},${h},${w}] ${c1}+${c2} -> ${k}`, async () => {
+      const ops = (
+        x1: tf.Tensor,
+        x2: tf.Tensor,
+        wt: tf.Tensor,
+        b: tf.Tensor,
+      ) =>
+        [true, false].map((relu) =>
+          concatConv2d(
+            [x1 as tf.Tensor4D, x2 as tf.Tensor4D],
+            wt as tf.Tensor4D,
+            b as tf.Tensor1D,
+            relu,
+          )
+        );
+      const reference = (
+        x1: tf.Tensor,
+        x2: tf.Tensor,
+        wt: tf.Tensor,
+        b: tf.Tensor,
+      ) => {
+        const y = tf.add(
+          tf.conv2d(
+            tf.concat([x1, x2], 3) as tf.Tensor4D,
+            wt as tf.Tensor4D,
+            1,
+            "same",
+          ),
+          b,
+        );
+        return [tf.relu(y), y];
+      };
+      const want = await onBackend("cpu", inputs, reference);
+      assert.ok(tf.getKernel(CONCAT_CONV2D, "wasm"), "kernel registered");
+      const got = await onBackend("wasm", inputs, ops);
+      assertClose(got[0], want[0], "relu");
+      assertClose(got[1], want[1], "linear");
+    });
+  }
+});
+
+Deno.test("concatConv2d refuses a filter with the wrong channel count", async () => {
+  await setUp();
+  await tf.setBackend("wasm");
+  tf.tidy(() => {
+    const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+    assert.throws(
+      () => concatConv2d([x, x], tf.zeros([3, 3, 5, 2]), tf.zeros([2]), false),
+      /6 channels, the filter takes 5/,
+    );
+  });
 });

@@ -9,9 +9,5 @@ export { softmaxXent } from "./softmax_xent";
 export { reluGrad } from "./relu_grad";
 export { upsample2x } from "./upsample2x";
 export { adamUpdate } from "./adam";
-export {
-  winogradConv,
-  winogradFilter,
-  winogradFilterFromGrad,
-  winogradGradU,
-} from "./winograd";
+export { winogradFilterFromGrad, winogradGradU } from "./winograd";
+export { winograd4Conv, winograd4Filter } from "./winograd4";

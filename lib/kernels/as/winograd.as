@@ -1,8 +1,11 @@
-// AssemblyScript (not Deno TypeScript): the 3x3, stride 1, undilated NHWC
-// convolution by Winograd's minimal filtering F(2x2, 3x3), built by
-// lib/kernels/build.ts into lib/kernels/as/kernels_wasm.ts.
+// AssemblyScript (not Deno TypeScript): the filter gradient of the 3x3,
+// stride 1, undilated NHWC convolution by Winograd's minimal filtering
+// F(2x2, 3x3), and the register-tiled matrix product that it and the forward
+// pass (winograd4.as, F(4x4, 3x3)) share; built by lib/kernels/build.ts into
+// lib/kernels/as/kernels_wasm.ts.
 //
-// Each 2x2 block of outputs ("tile") comes from a 4x4 block of inputs:
+// In the forward pass, each 2x2 block of outputs ("tile") would come from a
+// 4x4 block of inputs:
 //   Y = A' [ (G g G') * (B' d B) ] A     (* elementwise, per channel pair)
 // so 16 multiplies per (tile, c, k) instead of 36: the product becomes 16
 // independent matrix products [tiles x C] . [C x K], one per position xi of
@@ -24,53 +27,6 @@
 @inline function st(p: usize, v: v128, full: bool): void {
   if (full) v128.store(p, v);
   else store<f32>(p, f32x4.extract_lane(v, 0));
-}
-
-/**
- * U[xi][c][k] = (G g G')[xi] for the filter w [3][3][C][K]: 16 * C * K
- * floats at uPtr.
- */
-export function winogradFilter(wPtr: usize, uPtr: usize, C: i32, K: i32): void {
-  const tap = <usize>(C * K) << 2; // bytes between taps of w, planes of U
-  const h = f32x4.splat(0.5);
-  for (let c = 0; c < C; c++) {
-    for (let k = 0; k < K;) {
-      const full = k + 4 <= K;
-      const off = <usize>(c * K + k) << 2;
-      const p = wPtr + off;
-      const g00 = ld(p, full), g01 = ld(p + tap, full), g02 = ld(p + 2 * tap, full);
-      const g10 = ld(p + 3 * tap, full), g11 = ld(p + 4 * tap, full);
-      const g12 = ld(p + 5 * tap, full);
-      const g20 = ld(p + 6 * tap, full), g21 = ld(p + 7 * tap, full);
-      const g22 = ld(p + 8 * tap, full);
-      // G g (4 x 3)
-      const t00 = g00, t01 = g01, t02 = g02;
-      const t10 = f32x4.mul(h, f32x4.add(f32x4.add(g00, g10), g20));
-      const t11 = f32x4.mul(h, f32x4.add(f32x4.add(g01, g11), g21));
-      const t12 = f32x4.mul(h, f32x4.add(f32x4.add(g02, g12), g22));
-      const t20 = f32x4.mul(h, f32x4.add(f32x4.sub(g00, g10), g20));
-      const t21 = f32x4.mul(h, f32x4.add(f32x4.sub(g01, g11), g21));
-      const t22 = f32x4.mul(h, f32x4.add(f32x4.sub(g02, g12), g22));
-      const t30 = g20, t31 = g21, t32 = g22;
-      const q = uPtr + off;
-      filterRow(q, tap, 0, t00, t01, t02, h, full);
-      filterRow(q, tap, 4, t10, t11, t12, h, full);
-      filterRow(q, tap, 8, t20, t21, t22, h, full);
-      filterRow(q, tap, 12, t30, t31, t32, h, full);
-      k += full ? 4 : 1;
-    }
-  }
-}
-
-/** One row of (G g) G': 4 values from 3, stored at planes xi0 .. xi0 + 3. */
-@inline function filterRow(
-  q: usize, tap: usize, xi0: i32, a: v128, b: v128, c: v128, h: v128,
-  full: bool,
-): void {
-  st(q + <usize>xi0 * tap, a, full);
-  st(q + <usize>(xi0 + 1) * tap, f32x4.mul(h, f32x4.add(f32x4.add(a, b), c)), full);
-  st(q + <usize>(xi0 + 2) * tap, f32x4.mul(h, f32x4.add(f32x4.sub(a, b), c)), full);
-  st(q + <usize>(xi0 + 3) * tap, c, full);
 }
 
 /** d_r' = B' rows: (d0 - d2, d1 + d2, d2 - d1, d1 - d3). */
@@ -246,15 +202,18 @@ function inputTransform(
   st(m, a, full);
 }
 
-/** M[xi] = V[xi] . U[xi] for the block's `count` tiles. */
-function gemm(
+/**
+ * M[xi] = V[xi] . U[xi] for the block's `count` tiles, xi < planes (16 here,
+ * 36 for F(4x4, 3x3) in winograd4.as).
+ */
+export function gemm(
   vPtr: usize, uPtr: usize, mPtr: usize, count: i32, blockT: i32, C: i32,
-  K: i32,
+  K: i32, planes: i32,
 ): void {
   const vRS = <usize>C << 2;
   const uRS = <usize>K << 2;
   const mRS = <usize>K << 2;
-  for (let xi = 0; xi < 16; xi++) {
+  for (let xi = 0; xi < planes; xi++) {
     const v = vPtr + (<usize>(xi * blockT * C) << 2);
     const u = uPtr + (<usize>(xi * C * K) << 2);
     const m = mPtr + (<usize>(xi * blockT * K) << 2);
@@ -288,95 +247,6 @@ function gemm(
     const full = k + 4 <= K;
     gemm1x4(v, u + (<usize>k << 2), m + (<usize>k << 2), C, uRS, full);
     k += full ? 4 : 1;
-  }
-}
-
-/** y = act(bias + A' M A) for the block's tiles (outputs inside OH x OW). */
-function outputTransform(
-  mPtr: usize, yPtr: usize, bPtr: usize, t0: i32, count: i32, blockT: i32,
-  OH: i32, OW: i32, K: i32, tilesH: i32, tilesW: i32, relu: i32,
-): void {
-  const plane = <usize>(blockT * K) << 2;
-  const perImage = tilesH * tilesW;
-  const zero = f32x4.splat(0);
-  for (let i = 0; i < count; i++) {
-    const t = t0 + i;
-    const n = t / perImage;
-    const oy = 2 * ((t % perImage) / tilesW);
-    const ox = 2 * (t % tilesW);
-    const right = ox + 1 < OW;
-    const below = oy + 1 < OH;
-    const y00 = yPtr + (<usize>(((n * OH + oy) * OW + ox) * K) << 2);
-    const rowBytes = <usize>(OW * K) << 2;
-    const pixBytes = <usize>K << 2;
-    const mRow = mPtr + (<usize>(i * K) << 2);
-    for (let k = 0; k < K;) {
-      const full = k + 4 <= K;
-      const o = <usize>k << 2;
-      const q = mRow + o;
-      // s_c = A' rows over each column c of the 4x4 block.
-      let m0 = ld(q, full), m1 = ld(q + 4 * plane, full);
-      let m2 = ld(q + 8 * plane, full), m3 = ld(q + 12 * plane, full);
-      const s00 = f32x4.add(f32x4.add(m0, m1), m2);
-      const s10 = f32x4.sub(f32x4.sub(m1, m2), m3);
-      m0 = ld(q + plane, full); m1 = ld(q + 5 * plane, full);
-      m2 = ld(q + 9 * plane, full); m3 = ld(q + 13 * plane, full);
-      const s01 = f32x4.add(f32x4.add(m0, m1), m2);
-      const s11 = f32x4.sub(f32x4.sub(m1, m2), m3);
-      m0 = ld(q + 2 * plane, full); m1 = ld(q + 6 * plane, full);
-      m2 = ld(q + 10 * plane, full); m3 = ld(q + 14 * plane, full);
-      const s02 = f32x4.add(f32x4.add(m0, m1), m2);
-      const s12 = f32x4.sub(f32x4.sub(m1, m2), m3);
-      m0 = ld(q + 3 * plane, full); m1 = ld(q + 7 * plane, full);
-      m2 = ld(q + 11 * plane, full); m3 = ld(q + 15 * plane, full);
-      const s03 = f32x4.add(f32x4.add(m0, m1), m2);
-      const s13 = f32x4.sub(f32x4.sub(m1, m2), m3);
-      const b = bPtr ? ld(bPtr + o, full) : zero;
-      let v00 = f32x4.add(b, f32x4.add(f32x4.add(s00, s01), s02));
-      let v01 = f32x4.add(b, f32x4.sub(f32x4.sub(s01, s02), s03));
-      let v10 = f32x4.add(b, f32x4.add(f32x4.add(s10, s11), s12));
-      let v11 = f32x4.add(b, f32x4.sub(f32x4.sub(s11, s12), s13));
-      if (relu) {
-        v00 = f32x4.max(v00, zero);
-        v01 = f32x4.max(v01, zero);
-        v10 = f32x4.max(v10, zero);
-        v11 = f32x4.max(v11, zero);
-      }
-      const y = y00 + o;
-      st(y, v00, full);
-      if (right) st(y + pixBytes, v01, full);
-      if (below) {
-        st(y + rowBytes, v10, full);
-        if (right) st(y + rowBytes + pixBytes, v11, full);
-      }
-      k += full ? 4 : 1;
-    }
-  }
-}
-
-/**
- * y = act(bias + conv3x3(x, w)) for tiles [tile0, tile1) of the flattened
- * (n, tile row, tile column) 2x2 output tiles, with U from winogradFilter.
- * zeroPtr: C zero floats; scratchPtr: 64 * blockT * (C + K) bytes (this
- * call's own); bPtr: 0 for no bias; relu: 0 or 1.
- */
-export function winogradConv(
-  xPtr: usize, uPtr: usize, yPtr: usize, bPtr: usize, zeroPtr: usize,
-  scratchPtr: usize, tile0: i32, tile1: i32,
-  H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, pT: i32, pL: i32,
-  relu: i32, blockT: i32,
-): void {
-  const tilesH = (OH + 1) / 2;
-  const tilesW = (OW + 1) / 2;
-  const vPtr = scratchPtr;
-  const mPtr = scratchPtr + (<usize>(16 * blockT * C) << 2);
-  for (let b = tile0; b < tile1; b += blockT) {
-    const count = min(blockT, tile1 - b);
-    inputTransform(xPtr, vPtr, zeroPtr, b, count, blockT, H, W, C, tilesH,
-      tilesW, pT, pL);
-    gemm(vPtr, uPtr, mPtr, count, blockT, C, K);
-    outputTransform(mPtr, yPtr, bPtr, b, count, blockT, OH, OW, K, tilesH,
-      tilesW, relu);
   }
 }
 

@@ -33,11 +33,11 @@ import {
   type OwnWasmExports,
 } from "../own_wasm.ts";
 import {
-  BLOCK_TILES,
-  blockScratchBytes,
-  tileCount,
+  block4ScratchBytes,
+  BLOCK_TILES4,
+  tileCount4,
+  winograd4Args,
   winogradApplies,
-  winogradArgs,
 } from "../winograd.ts";
 
 /** Tile chunks per thread (a descheduled thread holds up one chunk). */
@@ -53,6 +53,7 @@ export function tileChunks(
   backend: BackendWasm,
   tiles: number,
   chunksPerThread: number,
+  blockTiles: number,
 ): {
   memory: WebAssembly.Memory;
   kernels: OwnWasmExports;
@@ -60,24 +61,26 @@ export function tileChunks(
   chunks: [number, number][];
 } {
   const memory = backendMemory(backend);
-  const helpers = tiles > BLOCK_TILES
+  const helpers = tiles > blockTiles
     ? helpersFor(memory, getThreadsCount())
     : [];
   const chunks: [number, number][] = helpers.length === 0
     ? [[0, tiles]]
-    : splitRange(tiles, chunksPerThread * (helpers.length + 1), BLOCK_TILES);
+    : splitRange(tiles, chunksPerThread * (helpers.length + 1), blockTiles);
   return { memory, kernels: kernelsFor(memory), helpers, chunks };
 }
 
 /**
- * y = act(bias + conv(x, filter)) on the wasm heap by Winograd F(2x2, 3x3),
- * for a geometry where {@link winogradApplies}: a new output tensor.
+ * y = act(bias + conv(x, filter)) on the wasm heap by Winograd F(4x4, 3x3),
+ * for a geometry where {@link winogradApplies}: a new output tensor. `xs` is
+ * the input, or two inputs read as their concatenation on the channel axis
+ * (g.inC is the sum of their channels).
  *
  * @see issue 3 item 2 (fast training kernels)
  */
 export function winogradConvWasm(
   backend: BackendWasm,
-  x: tf.TensorInfo,
+  xs: tf.TensorInfo[],
   filter: tf.TensorInfo,
   g: ConvGeometry,
   bias: tf.TensorInfo | undefined,
@@ -87,45 +90,51 @@ export function winogradConvWasm(
     [g.batch, g.outH, g.outW, g.outC],
     "float32",
   );
-  const tiles = tileCount(g);
+  const tiles = tileCount4(g);
   if (tiles === 0 || g.outC === 0) return out;
   const { memory, kernels, helpers, chunks: ranges } = tileChunks(
     backend,
     tiles,
     CHUNKS_PER_THREAD,
+    BLOCK_TILES4,
   );
-  // The transformed filter, a zero row, and one scratch per chunk (chunks
-  // run at once).
+  // The transformed filter, a zero row, the filter transform's temporaries,
+  // and one scratch per chunk (chunks run at once).
   const heap = heapAlloc(backend);
-  const uBytes = 64 * g.inC * g.outC;
-  const scratchBytes = blockScratchBytes(g);
-  const zeroBytes = 4 * g.inC;
+  const uBytes = 144 * g.inC * g.outC;
+  const scratchBytes = block4ScratchBytes(g);
+  const zeroBytes = 4 * g.inC + 288;
   const base = heap.malloc(uBytes + zeroBytes + ranges.length * scratchBytes);
   const u = base;
   const zero = base + uBytes;
   const scratch = zero + zeroBytes;
   new Float32Array(memory.buffer, zero, g.inC).fill(0);
   try {
-    kernels.winogradFilter(
+    kernels.winograd4Filter(
       heapOffset(backend, filter.dataId),
       u,
+      zero + 4 * g.inC,
       g.inC,
       g.outC,
     );
+    const x1 = heapOffset(backend, xs[0].dataId);
     const ptrs = {
-      x: heapOffset(backend, x.dataId),
+      x1,
+      x2: xs.length > 1 ? heapOffset(backend, xs[1].dataId) : x1,
       u,
       y: heapOffset(backend, out.dataId),
       bias: bias ? heapOffset(backend, bias.dataId) : 0,
       zero,
     };
+    const c1 = xs[0].shape[3];
     runChunks(
       kernels,
       helpers,
-      "winogradConv",
+      "winograd4Conv",
       ranges.map(([t0, t1], i) =>
-        winogradArgs(
+        winograd4Args(
           { ...ptrs, scratch: scratch + i * scratchBytes },
+          c1,
           t0,
           t1,
           g,
@@ -175,7 +184,7 @@ function conv2d(args: KernelArgs): tf.TensorInfo {
     const g = convGeometry(x.shape, filter.shape, attrs);
     if (winogradApplies(g)) {
       const backend = args.backend as BackendWasm;
-      return winogradConvWasm(backend, x, filter, g, undefined, false);
+      return winogradConvWasm(backend, [x], filter, g, undefined, false);
     }
   }
   return builtinKernel("Conv2D", args);
@@ -202,7 +211,7 @@ function fusedConv2d(args: KernelArgs): tf.TensorInfo {
       const backend = args.backend as BackendWasm;
       return winogradConvWasm(
         backend,
-        x,
+        [x],
         filter,
         g,
         bias,

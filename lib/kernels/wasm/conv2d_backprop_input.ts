@@ -82,7 +82,7 @@ function conv2dBackpropInput(
   if (winogradApplies(flippedGeometry)) {
     const out = winogradConvWasm(
       backend,
-      dy,
+      [dy],
       wf,
       flippedGeometry,
       undefined,

@@ -12,7 +12,12 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { ConvGeometry } from "../conv_geometry.ts";
 import { runChunks } from "../helper_threads.ts";
 import { heapAlloc, heapOffset } from "../own_wasm.ts";
-import { blockScratchBytes, tileCount, winogradGradArgs } from "../winograd.ts";
+import {
+  BLOCK_TILES,
+  blockScratchBytes,
+  tileCount,
+  winogradGradArgs,
+} from "../winograd.ts";
 import { tileChunks } from "./conv2d.ts";
 
 /** Tile chunks per thread (a descheduled thread holds up one chunk). */
@@ -35,6 +40,7 @@ export function winogradFilterGradWasm(
     backend,
     tileCount(g),
     CHUNKS_PER_THREAD,
+    BLOCK_TILES,
   );
   const uFloats = 16 * g.inC * g.outC;
   const scratchBytes = blockScratchBytes(g);
