@@ -2,13 +2,17 @@
  * The benchmark's workload: the handout's CNN and UNet on random 32x32 grey
  * images, one training step exactly as the trainer takes it (PyTorch-style
  * Adam, mean per-pixel softmax cross-entropy, BatchNorm in training mode),
- * and forward passes in eval mode.
+ * and forward passes in eval mode. Inference runs the model's folded plan
+ * (lib/models/inference.ts: each BatchNorm folded into the convolution in
+ * front of it, as torch.jit.freeze and ONNX runtimes do), compiled once
+ * before timing.
  *
  * @see issue 3 item 1
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildCnn } from "../lib/models/cnn.ts";
+import type { InferenceModel } from "../lib/models/inference.ts";
 import { buildUNet } from "../lib/models/unet.ts";
 import { Adam } from "../lib/train/adam.ts";
 import { pixelCrossEntropy } from "../lib/train/loss.ts";
@@ -106,12 +110,15 @@ export function makeTrainStep(
   return { step, dispose: () => adam.dispose() };
 }
 
-/** One eval-mode forward pass with its logits read back. */
+/**
+ * One eval-mode forward pass with its logits read back, through the folded
+ * plan of `compileInference(model)` (compile once, outside the timing).
+ */
 export async function inferStep(
-  model: tf.LayersModel,
+  net: InferenceModel,
   xs: tf.Tensor4D,
 ): Promise<number> {
-  const logits = model.apply(xs, { training: false }) as tf.Tensor;
+  const logits = net.apply(xs);
   const first = (await logits.data())[0];
   logits.dispose();
   return first;

@@ -32,6 +32,7 @@ export * from "./models/conv_blocks.ts";
 export * from "./models/cnn.ts";
 export * from "./models/unet.ts";
 export * from "./models/resample.ts";
+export * from "./models/inference.ts";
 export * from "./train/types.ts";
 export * from "./train/loss.ts";
 export * from "./train/evaluate.ts";

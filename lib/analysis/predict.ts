@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { compileInference } from "../models/inference.ts";
 
 /** BatchNorm with batch statistics ("training") or running statistics ("inference"). */
 export type BnMode = "training" | "inference";
@@ -32,6 +33,8 @@ export function greyTensor(grey: Float32Array, shape: GreyShape): tf.Tensor4D {
  * that layer). In "training" mode BatchNorm normalises with this batch's
  * statistics (as PyTorch's `model.train()`); the running statistics that this
  * updates are restored afterwards, so the model is left exactly as it was.
+ * "inference" mode without `layer` runs the folded eval plan
+ * (lib/models/inference.ts), compiled for this call.
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
 export function forward(
@@ -40,6 +43,14 @@ export function forward(
   mode: BnMode,
   opts: { layer?: string } = {},
 ): tf.Tensor4D {
+  if (mode === "inference" && opts.layer === undefined) {
+    const folded = compileInference(model);
+    try {
+      return folded.apply(xs) as tf.Tensor4D;
+    } finally {
+      folded.dispose();
+    }
+  }
   // a view sharing the model's layers and weights; owns no tensors
   const net = opts.layer === undefined ? model : tf.model({
     inputs: model.inputs,

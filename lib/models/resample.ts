@@ -15,8 +15,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { maxPool2x2Grad } from "../kernels/max_pool_grad.ts";
 
-/** Nearest-neighbour x2 upsampling of NHWC data (forward only, no gradient needed). */
-function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
+/**
+ * Nearest-neighbour x2 upsampling of NHWC data, forward only (no custom
+ * gradient wrapper): what eval-mode inference calls (lib/models/inference.ts).
+ */
+export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
   const [, h, w] = x.shape;
   return tf.image.resizeNearestNeighbor(x, [2 * h, 2 * w]);
 }

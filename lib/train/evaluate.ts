@@ -1,9 +1,12 @@
 /**
  * Validation: loss and accuracy over a whole set, BatchNorm in inference mode.
+ * Both functions run the model's folded eval plan (lib/models/inference.ts),
+ * compiled once per call from the model's current weights.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { compileInferenceAsync } from "../models/inference.ts";
 import { pixelLossAndHits } from "./loss.ts";
 
 /** Loss per pixel and accuracy over a set. */
@@ -55,28 +58,33 @@ export async function evaluate(
   const batchSize = opts.batchSize ?? 100;
   let lossSum = 0;
   let hits = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const b = gatherBatch(x, y, null, start, end, shape);
-    const { lossSum: l, hits: h } = tf.tidy(() => {
-      const xt = tf.tensor4d(b.x, [
-        end - start,
-        opts.height,
-        opts.width,
-        channels,
-      ]);
-      const yt = tf.tensor3d(
-        b.y,
-        [end - start, opts.height, opts.width],
-        "int32",
-      );
-      const logits = model.apply(xt, { training: false }) as tf.Tensor;
-      return pixelLossAndHits(logits, yt);
-    });
-    const [ls, hs] = await Promise.all([l.data(), h.data()]);
-    tf.dispose([l, h]);
-    lossSum += ls[0];
-    hits += hs[0];
+  const net = await compileInferenceAsync(model);
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const b = gatherBatch(x, y, null, start, end, shape);
+      const { lossSum: l, hits: h } = tf.tidy(() => {
+        const xt = tf.tensor4d(b.x, [
+          end - start,
+          opts.height,
+          opts.width,
+          channels,
+        ]);
+        const yt = tf.tensor3d(
+          b.y,
+          [end - start, opts.height, opts.width],
+          "int32",
+        );
+        const logits = net.apply(xt);
+        return pixelLossAndHits(logits, yt);
+      });
+      const [ls, hs] = await Promise.all([l.data(), h.data()]);
+      tf.dispose([l, h]);
+      lossSum += ls[0];
+      hits += hs[0];
+    }
+  } finally {
+    net.dispose();
   }
   return { loss: lossSum / (n * pixels), accuracy: hits / (n * pixels) };
 }
@@ -95,18 +103,23 @@ export async function predictLabels(
   const channels = x.length / (opts.count * pixels);
   const out = new Uint8Array(opts.count * pixels);
   const batchSize = opts.batchSize ?? 100;
-  for (let start = 0; start < opts.count; start += batchSize) {
-    const end = Math.min(opts.count, start + batchSize);
-    const labels = tf.tidy(() => {
-      const xt = tf.tensor4d(
-        x.subarray(start * pixels * channels, end * pixels * channels),
-        [end - start, opts.height, opts.width, channels],
-      );
-      return tf.argMax(model.apply(xt, { training: false }) as tf.Tensor, -1);
-    });
-    const data = await labels.data();
-    labels.dispose();
-    out.set(data, start * pixels);
+  const net = await compileInferenceAsync(model);
+  try {
+    for (let start = 0; start < opts.count; start += batchSize) {
+      const end = Math.min(opts.count, start + batchSize);
+      const labels = tf.tidy(() => {
+        const xt = tf.tensor4d(
+          x.subarray(start * pixels * channels, end * pixels * channels),
+          [end - start, opts.height, opts.width, channels],
+        );
+        return tf.argMax(net.apply(xt), -1);
+      });
+      const data = await labels.data();
+      labels.dispose();
+      out.set(data, start * pixels);
+    }
+  } finally {
+    net.dispose();
   }
   return out;
 }
