@@ -60,6 +60,7 @@ export const HELPER_KERNELS = [
   "softmaxXent",
   "winogradGradU",
   "winograd4Conv",
+  "convSmall",
 ] as const;
 
 /** A kernel a helper can run. */

@@ -93,7 +93,7 @@ export function registerOwnKernels(backendName: string): string[] {
       "Identity, Cast without copies (wasm)",
       "BatchNorm training forward and backward, fused (wasm)",
       "2x2 max-pool gradient, fused (wasm)",
-      "SplitV, Concat as block copies (wasm)",
+      "SplitV, Concat as block copies, contiguous Slice as one copy (wasm)",
       "softmax cross-entropy with its gradient, fused (wasm)",
       "Relu gradient, filter flip (wasm)",
       "x2 nearest upsampling (wasm)",

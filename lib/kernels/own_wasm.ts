@@ -48,9 +48,9 @@ export interface OwnWasmExports {
   ): void;
   /**
    * y = act(b + conv3x3(concat(x1, x2), w)) for 4x4 output tiles
-   * [tile0, tile1) by Winograd F(4x4, 3x3) (see as/winograd4.as); x1 has C1
-   * of the C channels; zeroPtr: C zeros; scratchPtr:
-   * 144 * blockT * (C + K) + 1024 bytes; bPtr: 0 for no bias.
+   * [tile0, tile1) by Winograd F(4x4, 3x3) (see as/winograd4.as), 2x2
+   * max-pooled if pool is 1; x1 has C1 of the C channels; zeroPtr: C zeros;
+   * scratchPtr: 144 * blockT * (C + K) + 1024 bytes; bPtr: 0 for no bias.
    */
   winograd4Conv(
     x1Ptr: number,
@@ -72,7 +72,28 @@ export interface OwnWasmExports {
     pT: number,
     pL: number,
     relu: number,
+    pool: number,
     blockT: number,
+  ): void;
+  /**
+   * y = act(b + conv3x3(x, w)), 'same', for images [n0, n1), direct (few
+   * input channels; see as/conv_small.as), 2x2 max-pooled if pool is 1;
+   * accPtr: 256 bytes.
+   */
+  convSmall(
+    xPtr: number,
+    wPtr: number,
+    bPtr: number,
+    yPtr: number,
+    accPtr: number,
+    n0: number,
+    n1: number,
+    H: number,
+    W: number,
+    C: number,
+    K: number,
+    relu: number,
+    pool: number,
   ): void;
   /**
    * dU [16][C][K] += transformed filter gradient of 2x2 output tiles

@@ -76,7 +76,8 @@ export function block4ScratchBytes(g: ConvGeometry): number {
 /**
  * The forward kernel's arguments for 4x4 tiles [t0, t1) (see
  * as/winograd4.as): the input is x1's first `c1` channels then x2's
- * (g.inC - c1); x2 is ignored when c1 is g.inC.
+ * (g.inC - c1); x2 is ignored when c1 is g.inC. With `pool` the output is
+ * 2x2 max-pooled (g.outH and g.outW even).
  */
 export function winograd4Args(
   ptrs: {
@@ -93,6 +94,7 @@ export function winograd4Args(
   t1: number,
   g: ConvGeometry,
   relu: boolean,
+  pool = false,
 ): Parameters<OwnWasmExports["winograd4Conv"]> {
   return [
     ptrs.x1,
@@ -107,6 +109,7 @@ export function winograd4Args(
     t1,
     ...tileGeometry(g),
     relu ? 1 : 0,
+    pool ? 1 : 0,
     BLOCK_TILES4,
   ];
 }

@@ -264,7 +264,7 @@ function compile(model: tf.LayersModel, signOf: SignLookup): InferenceModel {
         label,
         inputs: ids,
         outputs: [node.outputTensors[0].id],
-        run: (xs) => [concatConv2d(xs as tf.Tensor4D[], f, c, false)],
+        run: (xs) => [concatConv2d(xs as tf.Tensor4D[], f, c)],
       };
     }
     for (const n of [resample, bnNode, reluNode]) if (n) absorbed.add(n);
@@ -289,7 +289,7 @@ function compile(model: tf.LayersModel, signOf: SignLookup): InferenceModel {
         inputs: ids,
         outputs,
         run: (xs) => {
-          const y = concatConv2d(xs as tf.Tensor4D[], f, c, false);
+          const y = concatConv2d(xs as tf.Tensor4D[], f, c);
           return [
             tf.relu(tf.add(tf.mul(tf.maxPool(y, 2, 2, "valid"), scale), shift)),
           ];
@@ -305,8 +305,8 @@ function compile(model: tf.LayersModel, signOf: SignLookup): InferenceModel {
       inputs: ids,
       outputs,
       run: (xs) => {
-        const y = concatConv2d(xs as tf.Tensor4D[], f, c, true);
-        if (pool) return [tf.maxPool(y, 2, 2, "valid")];
+        // The conv kernel pools its own output (never written at full size).
+        const y = concatConv2d(xs as tf.Tensor4D[], f, c, { relu: true, pool });
         return [upsample ? upsample2x(y) : y];
       },
     };

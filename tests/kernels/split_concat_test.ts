@@ -1,3 +1,7 @@
+/**
+ * The wasm backend's own SplitV, Concat and Slice (lib/kernels/wasm/split_concat.ts)
+ * against tfjs-backend-cpu: every element equal.
+ */
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert";
 import { onBackend, randomArray, setUp, size } from "./helpers.ts";
@@ -64,5 +68,38 @@ Deno.test("wasm Concat and SplitV match tfjs-backend-cpu", async (t) => {
       ], [0]], [[0], [1]]]);
     });
     tf.dispose([x, y, xy, u, v, r, du, dv]);
+  });
+});
+
+Deno.test("wasm Slice matches tfjs-backend-cpu (contiguous runs copied alone)", async (t) => {
+  await setUp();
+  const shape = [5, 4, 3, 6];
+  const data = [{ data: randomArray(size(shape), 90), shape }];
+  // [begin, size]: contiguous runs (leading images, one row, part of one
+  // pixel, everything, nothing) and strided ones (the backend's own kernel).
+  const slices: [number[], number[]][] = [
+    [[0, 0, 0, 0], [1, 4, 3, 6]],
+    [[2, 0, 0, 0], [3, -1, -1, -1]],
+    [[3, 1, 0, 0], [1, 2, 3, 6]],
+    [[4, 3, 2, 1], [1, 1, 1, 4]],
+    [[0, 0, 0, 0], [5, 4, 3, 6]],
+    [[1, 0, 0, 0], [0, 4, 3, 6]],
+    [[0, 1, 0, 0], [5, 2, 3, 6]],
+    [[0, 0, 0, 2], [2, 4, 3, 3]],
+  ];
+  const f = (x: tf.Tensor) =>
+    slices.map(([b, s]) => tf.slice(x, b, s).reshape([-1]));
+  const want = await onBackend("cpu", data, f);
+  const got = await onBackend("wasm", data, f);
+  slices.forEach(([b, s], j) =>
+    assert.deepStrictEqual(Array.from(got[j]), Array.from(want[j]), `${b} ${s}`)
+  );
+  await t.step("int32", async () => {
+    await tf.setBackend("wasm");
+    const x = tf.tensor([[1, 2], [3, 4], [5, 6]], undefined, "int32");
+    const y = tf.slice(x, [1, 0], [2, 2]);
+    assert.strictEqual(y.dtype, "int32");
+    assert.deepStrictEqual(y.arraySync(), [[3, 4], [5, 6]]);
+    tf.dispose([x, y]);
   });
 });

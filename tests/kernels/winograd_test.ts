@@ -183,75 +183,76 @@ Deno.test("convolutions Winograd does not take go to XNNPACK", async () => {
   }
 });
 
-// [N, H, W, C1, C2, K]: C2 = 1 is the UNet's grey-input skip.
+// [N, H, W, C1, C2, K]: C2 = 1 is the UNet's grey-input skip; C2 = 0 is one
+// input (C1 < 4: the direct kernel); odd sizes cannot be pooled.
 const concatShapes: [number, number, number, number, number, number][] = [
   [2, 9, 7, 24, 1, 24],
   [3, 8, 8, 32, 32, 24],
   [1, 13, 6, 3, 2, 5],
   [2, 5, 11, 6, 9, 17],
+  [2, 10, 14, 7, 0, 21],
+  [3, 12, 6, 1, 0, 32],
+  [2, 7, 10, 3, 0, 19],
+  [1, 6, 18, 2, 0, 4],
 ];
 
-Deno.test("concatConv2d on wasm (one kernel, no copy) matches concat + conv on cpu", async (t) => {
+Deno.test("concatConv2d on wasm (one kernel: no concatenation, no full-size output) matches concat + conv + pool on cpu", async (t) => {
   await setUp();
   for (const [i, [n, h, w, c1, c2, k]] of concatShapes.entries()) {
+    const c = c1 + c2;
     const inputs = [
       { data: randomArray(n * h * w * c1, 50 + i), shape: [n, h, w, c1] },
-      { data: randomArray(n * h * w * c2, 60 + i), shape: [n, h, w, c2] },
-      {
-        data: randomArray(9 * (c1 + c2) * k, 70 + i),
-        shape: [3, 3, c1 + c2, k],
-      },
+      { data: randomArray(9 * c * k, 70 + i), shape: [3, 3, c, k] },
       { data: randomArray(k, 80 + i), shape: [k] },
     ];
+    if (c2 > 0) {
+      inputs.push({
+        data: randomArray(n * h * w * c2, 60 + i),
+        shape: [n, h, w, c2],
+      });
+    }
+    const modes = [
+      { relu: true, pool: false },
+      { relu: false, pool: false },
+      ...(h % 2 === 0 && w % 2 === 0
+        ? [{ relu: true, pool: true }, { relu: false, pool: true }]
+        : []),
+    ];
     await t.step(`[${n},${h},${w}] ${c1}+${c2} -> ${k}`, async () => {
-      const ops = (
-        x1: tf.Tensor,
-        x2: tf.Tensor,
-        wt: tf.Tensor,
-        b: tf.Tensor,
-      ) =>
-        [true, false].map((relu) =>
-          concatConv2d(
-            [x1 as tf.Tensor4D, x2 as tf.Tensor4D],
-            wt as tf.Tensor4D,
-            b as tf.Tensor1D,
-            relu,
-          )
-        );
-      const reference = (
-        x1: tf.Tensor,
-        x2: tf.Tensor,
-        wt: tf.Tensor,
-        b: tf.Tensor,
-      ) => {
-        const y = tf.add(
-          tf.conv2d(
-            tf.concat([x1, x2], 3) as tf.Tensor4D,
-            wt as tf.Tensor4D,
-            1,
-            "same",
-          ),
-          b,
-        );
-        return [tf.relu(y), y];
+      const ops = (...ts: tf.Tensor[]) => {
+        const [wt, b] = ts.slice(1) as [tf.Tensor4D, tf.Tensor1D];
+        const xs = [ts[0], ...ts.slice(3)] as tf.Tensor4D[];
+        return modes.map((m) => concatConv2d(xs, wt, b, m));
+      };
+      const reference = (...ts: tf.Tensor[]) => {
+        const [wt, b] = ts.slice(1) as [tf.Tensor4D, tf.Tensor1D];
+        const x = tf.concat([ts[0], ...ts.slice(3)], 3) as tf.Tensor4D;
+        const y = tf.add(tf.conv2d(x, wt, 1, "same"), b) as tf.Tensor4D;
+        return modes.map((m) => {
+          const a = m.relu ? tf.relu(y) : y;
+          return m.pool ? tf.maxPool(a, 2, 2, "valid") : a;
+        });
       };
       const want = await onBackend("cpu", inputs, reference);
       assert.ok(tf.getKernel(CONCAT_CONV2D, "wasm"), "kernel registered");
       const got = await onBackend("wasm", inputs, ops);
-      assertClose(got[0], want[0], "relu");
-      assertClose(got[1], want[1], "linear");
+      modes.forEach((m, j) => assertClose(got[j], want[j], JSON.stringify(m)));
     });
   }
 });
 
-Deno.test("concatConv2d refuses a filter with the wrong channel count", async () => {
+Deno.test("concatConv2d refuses filters and biases that do not fit", async () => {
   await setUp();
   await tf.setBackend("wasm");
   tf.tidy(() => {
     const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
     assert.throws(
-      () => concatConv2d([x, x], tf.zeros([3, 3, 5, 2]), tf.zeros([2]), false),
+      () => concatConv2d([x, x], tf.zeros([3, 3, 5, 2]), tf.zeros([2])),
       /6 channels, the filter takes 5/,
+    );
+    assert.throws(
+      () => concatConv2d([x], tf.zeros([3, 3, 3, 2]), tf.zeros([3])),
+      /3 biases for 2 filters/,
     );
   });
 });

@@ -141,7 +141,12 @@ for (const kind of ["cnn", "unet"] as const) {
           .map((w) => w.dataSync());
 
         close(losses, ref.trainLosses, 2e-5, "training losses");
-        close([val.loss], [ref.evalLoss], 1e-4, "eval-mode loss");
+        // The eval-mode loss inherits the conv-bias noise described below:
+        // eval mode adds the biases in front of BatchNorm and subtracts the
+        // running mean, which follows only a tenth of their +-lr steps. A
+        // change of summation order alone (Winograd F(2x2) to F(4x4)) moved
+        // it by 1.5e-4 here; a wrong kernel moves it by far more.
+        close([val.loss], [ref.evalLoss], 5e-4, "eval-mode loss");
         // Near-tied logits of a barely trained model may break the other way.
         assert.ok(
           Math.abs(val.accuracy - ref.evalAccuracy) <= 0.01,

@@ -11,3 +11,4 @@ export { upsample2x } from "./upsample2x";
 export { adamUpdate } from "./adam";
 export { winogradFilterFromGrad, winogradGradU } from "./winograd";
 export { winograd4Conv, winograd4Filter } from "./winograd4";
+export { convSmall } from "./conv_small";

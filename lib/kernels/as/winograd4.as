@@ -171,16 +171,23 @@ function inputTransform4(
   v128.store(q + 3 * s, f32x4.add(f32x4.add(d, f32x4.mul(k(8), e)), m5));
 }
 
-/** y = act(bias + A' M A) for the block's tiles (outputs inside OH x OW). */
+/**
+ * y = act(bias + A' M A) for the block's tiles (outputs inside OH x OW), or
+ * with `pool` its 2x2 max-pool (y is [N, OH / 2, OW / 2, K]; OH, OW even).
+ */
 function outputTransform4(
   mPtr: usize, yPtr: usize, bPtr: usize, tmpPtr: usize, t0: i32, count: i32,
   blockT: i32, OH: i32, OW: i32, K: i32, tilesH: i32, tilesW: i32, relu: i32,
+  pool: i32,
 ): void {
   const plane = <usize>(blockT * K) << 2;
   const perImage = tilesH * tilesW;
   const zero = f32x4.splat(0);
   const pix = <usize>K << 2;
-  const row = <usize>(OW * K) << 2;
+  // Pooled outputs: half the rows and columns.
+  const YW = pool ? OW >> 1 : OW;
+  const YH = pool ? OH >> 1 : OH;
+  const row = <usize>(YW * K) << 2;
   for (let i = 0; i < count; i++) {
     const t = t0 + i;
     const n = t / perImage;
@@ -188,7 +195,9 @@ function outputTransform4(
     const ox = 4 * (t % tilesW);
     const rows = min(4, OH - oy);
     const cols = min(4, OW - ox);
-    const y0 = yPtr + (<usize>(((n * OH + oy) * OW + ox) * K) << 2);
+    const y0 = pool
+      ? yPtr + (<usize>(((n * YH + (oy >> 1)) * YW + (ox >> 1)) * K) << 2)
+      : yPtr + (<usize>(((n * YH + oy) * YW + ox) * K) << 2);
     const mRow = mPtr + (<usize>(i * K) << 2);
     for (let kk = 0; kk < K;) {
       const full = kk + 4 <= K;
@@ -202,18 +211,40 @@ function outputTransform4(
           ld(qj + 18 * plane, full), ld(qj + 24 * plane, full),
           ld(qj + 30 * plane, full));
       }
-      // Rows a of (A' M) A: outputs (oy + a, ox .. ox + 3), at tmp + 384.
+      // Rows a of (A' M) A: outputs (oy + a, ox .. ox + 3) at
+      // out + (a * 4 + j) * 16.
       const b = bPtr ? ld(bPtr + o, full) : zero;
       const out = tmpPtr + 384;
       for (let a = 0; a < rows; a++) {
         const ta = tmpPtr + <usize>(a * 96);
-        aRows(out, 16, v128.load(ta), v128.load(ta, 16), v128.load(ta, 32),
-          v128.load(ta, 48), v128.load(ta, 64), v128.load(ta, 80));
-        const ya = y0 + <usize>a * row + o;
-        for (let j = 0; j < cols; j++) {
-          let v = f32x4.add(b, v128.load(out + (<usize>j << 4)));
-          if (relu) v = f32x4.max(v, zero);
-          st(ya + <usize>j * pix, v, full);
+        aRows(out + <usize>(a << 6), 16, v128.load(ta), v128.load(ta, 16),
+          v128.load(ta, 32), v128.load(ta, 48), v128.load(ta, 64),
+          v128.load(ta, 80));
+      }
+      if (pool) {
+        for (let a = 0; a < rows; a += 2) {
+          const r0 = out + <usize>(a << 6);
+          const ya = y0 + <usize>(a >> 1) * row + o;
+          for (let j = 0; j < cols; j += 2) {
+            const p = r0 + (<usize>j << 4);
+            let v = f32x4.max(
+              f32x4.max(v128.load(p), v128.load(p, 16)),
+              f32x4.max(v128.load(p, 64), v128.load(p, 80)),
+            );
+            v = f32x4.add(b, v);
+            if (relu) v = f32x4.max(v, zero);
+            st(ya + <usize>(j >> 1) * pix, v, full);
+          }
+        }
+      } else {
+        for (let a = 0; a < rows; a++) {
+          const ra = out + <usize>(a << 6);
+          const ya = y0 + <usize>a * row + o;
+          for (let j = 0; j < cols; j++) {
+            let v = f32x4.add(b, v128.load(ra + (<usize>j << 4)));
+            if (relu) v = f32x4.max(v, zero);
+            st(ya + <usize>j * pix, v, full);
+          }
         }
       }
       kk += full ? 4 : 1;
@@ -224,22 +255,23 @@ function outputTransform4(
 /**
  * y = act(bias + conv3x3(concat(x1, x2), w)) for tiles [tile0, tile1) of the
  * flattened (n, tile row, tile column) 4x4 output tiles, with U from
- * winograd4Filter. x1 has C1 channels, x2 (ignored when C1 == C) C - C1.
- * zeroPtr: C zero floats; scratchPtr: 144 * blockT * (C + K) + 1024 bytes
- * (this call's own); bPtr: 0 for no bias; relu: 0 or 1.
+ * winograd4Filter; with `pool`, y is its 2x2 max-pool (OH, OW even). x1 has
+ * C1 channels, x2 (ignored when C1 == C) C - C1. zeroPtr: C zero floats;
+ * scratchPtr: 144 * blockT * (C + K) + 1024 bytes (this call's own); bPtr: 0
+ * for no bias; relu, pool: 0 or 1.
  */
 export function winograd4Conv(
   x1Ptr: usize, x2Ptr: usize, C1: i32, uPtr: usize, yPtr: usize, bPtr: usize,
   zeroPtr: usize, scratchPtr: usize, tile0: i32, tile1: i32,
   H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, pT: i32, pL: i32,
-  relu: i32, blockT: i32,
+  relu: i32, pool: i32, blockT: i32,
 ): void {
   const tilesH = (OH + 3) / 4;
   const tilesW = (OW + 3) / 4;
   const vPtr = scratchPtr;
   const mPtr = vPtr + (<usize>(36 * blockT * C) << 2);
   const tmpPtr = mPtr + (<usize>(36 * blockT * K) << 2);
-  const pixPtr = tmpPtr + 576;
+  const pixPtr = tmpPtr + 640;
   for (let b = tile0; b < tile1; b += blockT) {
     const count = min(blockT, tile1 - b);
     inputTransform4(x1Ptr, C1, 0, vPtr, zeroPtr, pixPtr, tmpPtr, b, count,
@@ -250,6 +282,6 @@ export function winograd4Conv(
     }
     gemm(vPtr, uPtr, mPtr, count, blockT, C, K, 36);
     outputTransform4(mPtr, yPtr, bPtr, tmpPtr, b, count, blockT, OH, OW, K,
-      tilesH, tilesW, relu);
+      tilesH, tilesW, relu, pool);
   }
 }

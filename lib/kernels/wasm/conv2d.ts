@@ -74,7 +74,8 @@ export function tileChunks(
  * y = act(bias + conv(x, filter)) on the wasm heap by Winograd F(4x4, 3x3),
  * for a geometry where {@link winogradApplies}: a new output tensor. `xs` is
  * the input, or two inputs read as their concatenation on the channel axis
- * (g.inC is the sum of their channels).
+ * (g.inC is the sum of their channels). With `pool` the output is 2x2
+ * max-pooled (g.outH and g.outW must be even).
  *
  * @see issue 3 item 2 (fast training kernels)
  */
@@ -85,9 +86,11 @@ export function winogradConvWasm(
   g: ConvGeometry,
   bias: tf.TensorInfo | undefined,
   relu: boolean,
+  pool = false,
 ): tf.TensorInfo {
+  const s = pool ? 2 : 1;
   const out = backend.makeOutput(
-    [g.batch, g.outH, g.outW, g.outC],
+    [g.batch, g.outH / s, g.outW / s, g.outC],
     "float32",
   );
   const tiles = tileCount4(g);
@@ -139,6 +142,7 @@ export function winogradConvWasm(
           t1,
           g,
           relu,
+          pool,
         )
       ),
     );

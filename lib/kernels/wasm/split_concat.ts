@@ -1,6 +1,7 @@
 /**
  * SplitV and Concat for the wasm backend as block copies of columns (one
- * memory.copy per row, on the backend's heap). The backend's SplitV runs
+ * memory.copy per row, on the backend's heap), and Slice of a contiguous
+ * run as one copy. The backend's SplitV runs
  * one generic Slice per part, and its Concat copies row by row in JS; the
  * UNet's skip connections (and their gradients) use both on every step.
  * Strings and bools go to the backend's own kernels.
@@ -109,8 +110,41 @@ function concat(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
 }
 
 /**
- * Kernel configs replacing the wasm backend's SplitV and Concat (created
- * after the backend is imported).
+ * A slice that is one contiguous run of x (e.g. the first images of a batch)
+ * copies just that run: the backend's own Slice reads all of x out of the
+ * heap first (a 9.8 MB copy to take one image of the models' logits).
+ */
+function slice(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const { begin, size } = args.attrs as unknown as {
+    begin: number | number[];
+    size: number | number[];
+  };
+  const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+  if (
+    !FOUR_BYTES.has(x.dtype) || !tf.slice_util.isSliceContinous(x.shape, b, s)
+  ) {
+    return fallback(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
+  const out = backend.makeOutput(s, x.dtype);
+  const n = tf.util.sizeFromShape(s);
+  if (n === 0) return out;
+  const offset = tf.slice_util.computeFlatOffset(
+    b,
+    tf.util.computeStrides(x.shape),
+  );
+  const memory = backendMemory(backend);
+  const from = heapOffset(backend, x.dataId) + 4 * offset;
+  new Uint8Array(memory.buffer, heapOffset(backend, out.dataId), 4 * n).set(
+    new Uint8Array(memory.buffer, from, 4 * n),
+  );
+  return out;
+}
+
+/**
+ * Kernel configs replacing the wasm backend's SplitV, Concat and Slice
+ * (created after the backend is imported).
  *
  * @see issue 3 item 2 (the UNet's concatenations)
  */
@@ -118,6 +152,7 @@ export function splitConcatConfigs(): tf.KernelConfig[] {
   const own = {
     SplitV: splitV,
     Concat: concat,
+    Slice: slice,
   } as const;
   return (Object.keys(own) as (keyof typeof own)[]).map((name) => {
     const builtin = tf.getKernel(name, "wasm");
