@@ -26,12 +26,14 @@ export interface BenchArgs {
   models: ModelKind[];
   profile: boolean;
   torch: boolean;
+  /** PyTorch inference through torch.jit.freeze + optimize_for_inference. */
+  torchFreeze: boolean;
   workload: WorkloadOptions;
 }
 
 /** One-line usage. */
 export const USAGE =
-  "usage: deno task bench [--threads N] [--steps 20] [--warmup 3] [--rounds 4] [--models cnn,unet] [--batch-size 100] [--profile] [--no-torch]";
+  "usage: deno task bench [--threads N] [--steps 20] [--warmup 3] [--rounds 4] [--models cnn,unet] [--batch-size 100] [--profile] [--no-torch] [--torch-freeze]";
 
 /** Parses the bench's arguments; throws {@link UsageError}. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -42,6 +44,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     models: ["cnn", "unet"],
     profile: false,
     torch: true,
+    torchFreeze: false,
     workload: { ...HANDOUT_WORKLOAD },
   };
   const int = (flag: string, v: string | undefined, min: number): number => {
@@ -86,6 +89,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case "--no-torch":
         a.torch = false;
+        break;
+      case "--torch-freeze":
+        a.torchFreeze = true;
         break;
       case "--help":
       case "-h":

@@ -93,13 +93,16 @@ async function run(args: BenchArgs): Promise<void> {
       workload: w,
       // On a GPU, compare with PyTorch on the GPU when it has CUDA.
       device: info.name === "webgpu" ? "auto" : "cpu",
+      freeze: args.torchFreeze,
     });
     if ("error" in started) console.log(`PyTorch: ${started.error}`);
     else torch = started;
   }
   console.log(
     torch
-      ? `PyTorch ${torch.meta.version}, ${torch.meta.threads} threads, on ${torch.meta.device}`
+      ? `PyTorch ${torch.meta.version}, ${torch.meta.threads} threads, on ${torch.meta.device}${
+        args.torchFreeze ? ", inference frozen (torch.jit.freeze)" : ""
+      }`
       : "PyTorch: not measured",
   );
 
@@ -196,6 +199,7 @@ async function run(args: BenchArgs): Promise<void> {
     torchThreads: torch?.meta.threads ?? null,
     torchVersion: torch?.meta.version ?? null,
     torchDevice: torch?.meta.device ?? null,
+    torchFrozen: torch ? args.torchFreeze : null,
   };
   for (const r of rows) console.log(JSON.stringify(rowJson(r, facts)));
   for (const p of torchProfiles) {

@@ -12,7 +12,13 @@ Prints one JSON object per line on stdout:
 
 Usage: /usr/bin/python3 bench/reference_torch.py [--threads N] [--steps 20]
        [--warmup 3] [--batch-size 100] [--size 32] [--nf 32] [--nc 24]
-       [--kernel 3] [--models cnn,unet] [--device cpu|cuda|auto] [--serve]
+       [--kernel 3] [--models cnn,unet] [--device cpu|cuda|auto] [--freeze 0|1]
+       [--serve]
+
+--freeze 1 runs inference through TorchScript frozen and optimised for
+inference (torch.jit.freeze + optimize_for_inference: it folds a BatchNorm
+into the conv directly in front of it, and picks oneDNN layouts), instead of
+the eager model the original notebooks use.
 
 --device auto uses CUDA when PyTorch sees a GPU (the bench asks for it when
 tfjs runs on WebGPU), else the CPU; the meta line says which.
@@ -88,6 +94,20 @@ class Workload:
             with torch.no_grad():
                 return net(self.xs)[0, 0, 0, 0].item()
 
+        if kind == "infer" and self.a.freeze:
+            # Frozen from the weights of now (training rounds change them
+            # later; the speed does not depend on them).
+            net.eval()
+            with torch.no_grad():
+                frozen = torch.jit.optimize_for_inference(
+                    torch.jit.freeze(torch.jit.trace(net, self.xs)))
+
+            def frozen_step():
+                with torch.no_grad():
+                    return frozen(self.xs)[0, 0, 0, 0].item()
+
+            return frozen_step
+
         return train_step if kind == "train" else infer_step
 
     def profile(self, model, kind, warmup, steps):
@@ -128,6 +148,8 @@ def main():
     p.add_argument("--models", default="cnn,unet")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu")
+    p.add_argument("--freeze", type=int, choices=[0, 1], default=0,
+                   help="inference through torch.jit.freeze + optimize_for_inference")
     p.add_argument("--serve", action="store_true",
                    help='answer {"model", "kind", "warmup", "steps"} JSON lines from stdin')
     a = p.parse_args()
@@ -145,6 +167,7 @@ def main():
         "threads": torch.get_num_threads(),
         "mkldnn": torch.backends.mkldnn.is_available(),
         "device": torch.cuda.get_device_name(dev) if a.device == "cuda" else cpu_model(),
+        "frozen": bool(a.freeze),
     }), flush=True)
 
     work = Workload(a, dev)

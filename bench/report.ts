@@ -25,6 +25,8 @@ export interface RunFacts {
   torchThreads: number | null;
   torchVersion: string | null;
   torchDevice: string | null;
+  /** PyTorch's inference ran frozen (torch.jit.freeze); null without PyTorch. */
+  torchFrozen: boolean | null;
 }
 
 /** Images per second over all steps (null without steps). */
@@ -72,6 +74,7 @@ export function rowJson(r: Row, facts: RunFacts): Record<string, unknown> {
     torchThreads: facts.torchThreads,
     torchVersion: facts.torchVersion,
     torchDevice: facts.torchDevice,
+    torchFrozen: facts.torchFrozen,
   };
 }
 

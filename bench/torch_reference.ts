@@ -52,6 +52,8 @@ export interface TorchOptions {
   workload: WorkloadOptions;
   /** "auto" uses CUDA when PyTorch sees a GPU (default "cpu"). */
   device?: "cpu" | "cuda" | "auto";
+  /** Inference through torch.jit.freeze + optimize_for_inference (default: eager). */
+  freeze?: boolean;
   /** Program and leading arguments instead of `[PYTHON, reference_torch.py]` (tests). */
   command?: string[];
 }
@@ -85,6 +87,7 @@ export class TorchServer {
       kernel: w.kernelSize,
       seed: w.seed,
       device: opts.device ?? "cpu",
+      freeze: opts.freeze ? 1 : 0,
     };
     const [program, ...lead] = opts.command ?? [PYTHON, script];
     const args = [

@@ -97,6 +97,7 @@ Deno.test("report: throughput, medians and the JSON line", () => {
       torchThreads: 2,
       torchVersion: "1.13",
       torchDevice: "cpu",
+      torchFrozen: false,
     },
   );
   assert.deepEqual(Object.keys(line).slice(0, 7), [
@@ -111,6 +112,7 @@ Deno.test("report: throughput, medians and the JSON line", () => {
   assert.equal(line.tfjsImgPerS, 500);
   assert.equal(line.torchImgPerS, 1000);
   assert.equal(line.ratio, 0.5);
+  assert.equal(line.torchFrozen, false);
 });
 
 Deno.test("parseBenchArgs() defaults to the issue's setting and rejects nonsense", () => {
@@ -120,6 +122,8 @@ Deno.test("parseBenchArgs() defaults to the issue's setting and rejects nonsense
   assert.deepEqual(a.models, ["cnn", "unet"]);
   assert.equal(a.workload.batchSize, 100);
   assert.equal(parseBenchArgs(["--threads", "3"]).threads, 3);
+  assert.equal(parseBenchArgs([]).torchFreeze, false);
+  assert.equal(parseBenchArgs(["--torch-freeze"]).torchFreeze, true);
   assert.throws(
     () => parseBenchArgs(["--threads", "0"]),
     /--threads needs an integer >= 1/,
