@@ -28,12 +28,14 @@ export interface BenchArgs {
   torch: boolean;
   /** PyTorch inference through torch.jit.freeze + optimize_for_inference. */
   torchFreeze: boolean;
+  /** tfjs inference through model.apply instead of the folded plan. */
+  unfolded: boolean;
   workload: WorkloadOptions;
 }
 
 /** One-line usage. */
 export const USAGE =
-  "usage: deno task bench [--threads N] [--steps 20] [--warmup 3] [--rounds 4] [--models cnn,unet] [--batch-size 100] [--profile] [--no-torch] [--torch-freeze]";
+  "usage: deno task bench [--threads N] [--steps 20] [--warmup 3] [--rounds 4] [--models cnn,unet] [--batch-size 100] [--profile] [--no-torch] [--torch-freeze] [--unfolded]";
 
 /** Parses the bench's arguments; throws {@link UsageError}. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -45,6 +47,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     profile: false,
     torch: true,
     torchFreeze: false,
+    unfolded: false,
     workload: { ...HANDOUT_WORKLOAD },
   };
   const int = (flag: string, v: string | undefined, min: number): number => {
@@ -92,6 +95,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case "--torch-freeze":
         a.torchFreeze = true;
+        break;
+      case "--unfolded":
+        a.unfolded = true;
         break;
       case "--help":
       case "-h":

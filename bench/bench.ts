@@ -5,7 +5,14 @@
  * ```
  * deno task bench [--threads N] [--steps 20] [--warmup 3] [--rounds 4]
  *                 [--models cnn,unet] [--batch-size 100] [--profile] [--no-torch]
+ *                 [--torch-freeze] [--unfolded]
  * ```
+ *
+ * Inference ("infer") runs the models' folded eval-mode plan
+ * (lib/models/inference.ts: BatchNorm folded into the convolutions), against
+ * PyTorch's eager eval mode as the original notebooks run it;
+ * `--torch-freeze` gives PyTorch its own folding (torch.jit.freeze +
+ * optimize_for_inference), `--unfolded` times tfjs-layers' model.apply.
  *
  * tfjs and PyTorch take turns (`--rounds`), so that on a shared machine both
  * see the same load. Prints a table, then one JSON line per model and kind
@@ -32,7 +39,10 @@ import {
   rowJson,
   table,
 } from "./report.ts";
-import { compileInferenceAsync } from "../lib/models/inference.ts";
+import {
+  compileInferenceAsync,
+  type InferenceModel,
+} from "../lib/models/inference.ts";
 import { TorchServer } from "./torch_reference.ts";
 import {
   buildModel,
@@ -112,7 +122,10 @@ async function run(args: BenchArgs): Promise<void> {
     const train = makeTrainStep(net, batch);
     // Training changes the weights between inference rounds; inference speed
     // does not depend on their values, so one plan compiled here is timed.
-    const folded = await compileInferenceAsync(net);
+    // --unfolded times tfjs-layers' own eval-mode forward pass instead.
+    const folded = args.unfolded
+      ? unfoldedInference(net)
+      : await compileInferenceAsync(net);
     return {
       model,
       train: train.step,
@@ -200,6 +213,7 @@ async function run(args: BenchArgs): Promise<void> {
     torchVersion: torch?.meta.version ?? null,
     torchDevice: torch?.meta.device ?? null,
     torchFrozen: torch ? args.torchFreeze : null,
+    tfjsFolded: !args.unfolded,
   };
   for (const r of rows) console.log(JSON.stringify(rowJson(r, facts)));
   for (const p of torchProfiles) {
@@ -239,4 +253,13 @@ if (import.meta.main) {
     console.error(`bench: ${(e as Error).message}`);
     Deno.exit(1);
   }
+}
+
+/** model.apply(x, {training: false}) in the shape of a compiled plan (--unfolded). */
+function unfoldedInference(model: tf.LayersModel): InferenceModel {
+  return {
+    steps: ["model.apply (tfjs-layers, unfolded)"],
+    apply: (x) => model.apply(x, { training: false }) as tf.Tensor,
+    dispose: () => {},
+  };
 }

@@ -27,6 +27,8 @@ export interface RunFacts {
   torchDevice: string | null;
   /** PyTorch's inference ran frozen (torch.jit.freeze); null without PyTorch. */
   torchFrozen: boolean | null;
+  /** tfjs inference ran the folded plan (lib/models/inference.ts), not model.apply. */
+  tfjsFolded: boolean;
 }
 
 /** Images per second over all steps (null without steps). */
@@ -75,6 +77,7 @@ export function rowJson(r: Row, facts: RunFacts): Record<string, unknown> {
     torchVersion: facts.torchVersion,
     torchDevice: facts.torchDevice,
     torchFrozen: facts.torchFrozen,
+    tfjsFolded: facts.tfjsFolded,
   };
 }
 

@@ -98,6 +98,7 @@ Deno.test("report: throughput, medians and the JSON line", () => {
       torchVersion: "1.13",
       torchDevice: "cpu",
       torchFrozen: false,
+      tfjsFolded: true,
     },
   );
   assert.deepEqual(Object.keys(line).slice(0, 7), [
@@ -124,6 +125,7 @@ Deno.test("parseBenchArgs() defaults to the issue's setting and rejects nonsense
   assert.equal(parseBenchArgs(["--threads", "3"]).threads, 3);
   assert.equal(parseBenchArgs([]).torchFreeze, false);
   assert.equal(parseBenchArgs(["--torch-freeze"]).torchFreeze, true);
+  assert.equal(parseBenchArgs(["--unfolded"]).unfolded, true);
   assert.throws(
     () => parseBenchArgs(["--threads", "0"]),
     /--threads needs an integer >= 1/,
