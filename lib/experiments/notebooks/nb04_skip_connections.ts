@@ -58,18 +58,18 @@ export const notebook: NotebookSource = {
     md(`
       ## Why skip connections help: reasons and what the runs say
 
-      Measured on the shared CIFAR-10 horses (full mode, seed 0, 25 epochs): CNN 41.0% / 1.595, UNet
-      49.6% / 1.320, UNet without the input skip 49.1% / 1.360 (validation accuracy / loss).
+      Measured on the shared CIFAR-10 horses (full mode, seed 0, 25 epochs): CNN 41.3% / 1.582, UNet
+      50.1% / 1.314, UNet without the input skip 49.8% / 1.345 (validation accuracy / loss).
 
       1. **Resolution that pooling throws away.** The CNN must carry everything through an 8x8 bottleneck
          and reinvent the detail with nearest-neighbour upsampling, so its colours come in blocks and miss
          thin structures. The UNet's layer 4 sees layer 2's 16x16 features and layer 5 sees layer 1's:
          the images show colour boundaries that follow the horse's outline. This is where the gain is:
-         the two internal skips alone (the ablation) take the CNN from 41.0% to 49.1%.
+         the two internal skips alone (the ablation) take the CNN from 41.3% to 49.8%.
       2. **The input's brightness is most of the answer.** Notebook 01 shows that a lookup from a pixel's
          own grey level already gets most pixels right, because half the palette is near-grey, and only a
          last layer that sees the grey input can do that lookup exactly. The ablation tests this reason and
-         finds it minor: removing the input skip costs 0.5 points and 0.04 in loss, and the two training
+         finds it minor: removing the input skip costs 0.3 points and 0.03 in loss, and the two training
          curves are nearly identical. With one seed that is within the noise (UNet seeds differ by up to 5
          points, notebook 05): layer 5 already sees layer 1's features, which carry the brightness at
          16x16.

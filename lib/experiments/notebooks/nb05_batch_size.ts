@@ -67,33 +67,33 @@ export const notebook: NotebookSource = {
       ## What changes with the batch size
 
       Measured on the shared CIFAR-10 horses (full mode, 25 epochs, lr 0.001; seeds 0, 1, 2 at batch 50,
-      100 and 200, seed 0 elsewhere), final validation loss: batch 10: 1.238, 25: 1.280, 50: 1.332
-      (1.276-1.399 over seeds), 100: 1.368 (1.320-1.400), 200: 1.445 (1.425-1.458), 500: 1.507.
+      100 and 200, seed 0 elsewhere), final validation loss: batch 10: 1.254, 25: 1.325, 50: 1.345
+      (1.313-1.406 over seeds), 100: 1.371 (1.314-1.419), 200: 1.406 (1.391-1.426), 500: 1.505.
       PyTorch on this archive: 50: 1.35, 100: 1.37, 200: 1.43; published (one source, 1,000 validation
       horses): 5: 1.23, 50: 1.38, 100: 1.32, 200: 1.41, 500: 1.52.
 
       - **At a fixed number of epochs** smaller batches make more updates, so their training loss falls
         further (1.15 at batch 10, 1.44 at batch 500) and their validation loss ends lower, in order, for
         every batch size (the seed ranges of 50 and 100 overlap; 200 is worse than both for every seed).
-        The largest batches are still far from converged (batch 500's validation loss is still falling
-        at epoch 25).
-        The small batches start to overfit: batch 25's best validation loss came at epoch 18 (1.258) and
-        its last is 1.280.
+        The largest batches are still far from converged (batch 500's validation loss fell from 1.65 to
+        1.50 over the last 15 epochs).
+        The small batches start to overfit: batch 25's best validation loss came at epoch 18 (1.265) and
+        its last is 1.325; batch 10's at epoch 22 (1.242), its last 1.254.
       - **At a fixed number of updates** the comparison changes sides: after 250 updates (all that batch
-        500 makes in 25 epochs) the validation loss is 1.507 at batch 500, 1.533 at 200, 1.579 at 100,
-        1.617 at 50 (means over seeds) and 1.646 at 25. Each step of a larger batch averages the gradient
+        500 makes in 25 epochs) the validation loss is 1.505 at batch 500, 1.534 at 200, 1.583 at 100,
+        1.617 at 50 (means over seeds) and 1.643 at 25. Each step of a larger batch averages the gradient
         over more images and makes more progress per update; batch size trades the number of steps
         against the quality of each step.
-      - **Time**: with the project's kernels, an epoch costs about the same from batch 25 to 500 (12-13 s
-        on one thread); only batch 10 is slower (15 s). So on this machine the small batches' better loss
+      - **Time**: with the project's kernels, an epoch costs about the same from batch 25 to 500 (10.6-11.4
+        s on one thread); only batch 10 is slower (13.2 s). So on this machine the small batches' better loss
         at a fixed number of epochs comes almost free.
       - **Images**: compare the rows of the grid; differences between batch sizes are small next to the
         difference between the UNet and the CNN (notebook 04), and the runs that are furthest from
         convergence (the largest batches) show it first.
       - The student writeup concluded from three runs (50, 100, 200) that batch 200 gave the best images
         and that 100 had converged by epoch 20. Here batch 200 has the highest validation loss of the three
-        for every seed, and the best validation loss comes at epochs 20-22 on average. One configuration's
-        validation loss at batch 100 ranges over 1.320-1.400 across seeds (accuracy 46.3-49.6%): on 102
-        validation images one run per batch size cannot rank 50 against 100.`),
+        for every seed, and batch 100's validation loss, averaged over seeds, is lowest at epoch 21. One
+        configuration's validation loss at batch 100 ranges over 1.314-1.419 across seeds (accuracy
+        45.6-50.1%): on 102 validation images one run per batch size cannot rank 50 against 100.`),
   ],
 };
