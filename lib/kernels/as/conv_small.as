@@ -5,14 +5,7 @@
 // full-size output is never written. SIMD over the output channels; built by
 // lib/kernels/build.ts into lib/kernels/as/kernels_wasm.ts.
 
-@inline function ld(p: usize, full: bool): v128 {
-  return full ? v128.load(p) : f32x4.splat(load<f32>(p));
-}
-
-@inline function st(p: usize, v: v128, full: bool): void {
-  if (full) v128.store(p, v);
-  else store<f32>(p, f32x4.extract_lane(v, 0));
-}
+import { ld, st } from "./lanes";
 
 /**
  * act(bias + conv) at output pixel (oy, ox) for 16 channels from k (w, b

@@ -20,14 +20,7 @@
 // G  = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
 // A' = [1 1 1 0; 0 1 -1 -1]
 
-@inline function ld(p: usize, full: bool): v128 {
-  return full ? v128.load(p) : f32x4.splat(load<f32>(p));
-}
-
-@inline function st(p: usize, v: v128, full: bool): void {
-  if (full) v128.store(p, v);
-  else store<f32>(p, f32x4.extract_lane(v, 0));
-}
+import { ld, st } from "./lanes";
 
 /** d_r' = B' rows: (d0 - d2, d1 + d2, d2 - d1, d1 - d3). */
 @inline function bt0(d0: v128, d2: v128): v128 { return f32x4.sub(d0, d2); }

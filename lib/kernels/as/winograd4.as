@@ -20,16 +20,8 @@
 //       1/24 -1/12 1/6; 0 0 1]
 // A' = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
 
+import { ld, st } from "./lanes";
 import { gemm } from "./winograd";
-
-@inline function ld(p: usize, full: bool): v128 {
-  return full ? v128.load(p) : f32x4.splat(load<f32>(p));
-}
-
-@inline function st(p: usize, v: v128, full: bool): void {
-  if (full) v128.store(p, v);
-  else store<f32>(p, f32x4.extract_lane(v, 0));
-}
 
 @inline function k(x: f32): v128 {
   return f32x4.splat(x);
