@@ -10,21 +10,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import {
-  type BackendWasm,
-  getThreadsCount,
-} from "@tensorflow/tfjs-backend-wasm";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { CONCAT_CONV2D } from "../concat_conv2d.ts";
 import { convGeometry } from "../conv_geometry.ts";
-import { helpersFor, runChunks, splitRange } from "../helper_threads.ts";
-import {
-  backendMemory,
-  heapAlloc,
-  heapOffset,
-  kernelsFor,
-} from "../own_wasm.ts";
+import { runChunks } from "../helper_threads.ts";
+import { heapAlloc, heapOffset } from "../own_wasm.ts";
 import { winogradApplies } from "../winograd.ts";
-import { winogradConvWasm } from "./conv2d.ts";
+import { tileChunks, winogradConvWasm } from "./conv2d.ts";
 
 /** Image chunks per thread for the direct convolution. */
 const CHUNKS_PER_THREAD = 4;
@@ -43,12 +35,13 @@ function convSmallWasm(
   const s = pool ? 2 : 1;
   const out = backend.makeOutput([n, h / s, w / s, k], "float32");
   if (out.shape.some((d) => d === 0)) return out;
-  const memory = backendMemory(backend);
-  const kernels = kernelsFor(memory);
-  const helpers = n > 1 ? helpersFor(memory, getThreadsCount()) : [];
-  const chunks: [number, number][] = helpers.length === 0
-    ? [[0, n]]
-    : splitRange(n, CHUNKS_PER_THREAD * (helpers.length + 1), 1);
+  // Images are the units: one needs no other image's data.
+  const { kernels, helpers, chunks } = tileChunks(
+    backend,
+    n,
+    CHUNKS_PER_THREAD,
+    1,
+  );
   const heap = heapAlloc(backend);
   const acc = heap.malloc(256 * chunks.length);
   try {

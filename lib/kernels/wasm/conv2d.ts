@@ -44,10 +44,11 @@ import {
 const CHUNKS_PER_THREAD = 4;
 
 /**
- * How `tiles` 2x2 output tiles are cut for the helper threads: one chunk
- * when there are no helpers (or no more than one block of tiles), else
- * `chunksPerThread` per thread in whole blocks. The count depends on the
- * thread count alone, so results never depend on timing.
+ * How `tiles` independent units of work (output tiles of the Winograd
+ * kernels, images of the direct one) are cut for the helper threads: one
+ * chunk when there are no helpers (or no more than one block of
+ * `blockTiles`), else `chunksPerThread` per thread in whole blocks. The count
+ * depends on the thread count alone, so results never depend on timing.
  */
 export function tileChunks(
   backend: BackendWasm,
