@@ -92,6 +92,26 @@ async function checkAgainstModel(
   return steps;
 }
 
+/**
+ * Randomises `model`'s BatchNorms (see randomiseBatchNorms), checks the
+ * compiled plan against the model on a random batch of `shape`, asserts the
+ * plan's steps, and frees the model and the batch.
+ */
+async function expectPlan(
+  model: tf.LayersModel,
+  shape: [number, number, number, number],
+  seed: number,
+  expected: string[],
+  negative?: string,
+): Promise<void> {
+  randomiseBatchNorms(model, seed, negative);
+  const x = randomInput(shape, seed + 10);
+  const steps = await checkAgainstModel(model, x);
+  assert.deepEqual(steps, expected);
+  x.dispose();
+  model.dispose();
+}
+
 const FOLDED_CNN = [
   "conv1+bn1+relu1 (folded) -> pool1",
   "conv2+bn2+relu2 (folded) -> pool2",
@@ -113,12 +133,7 @@ for (const backend of ["cpu", "wasm"]) {
           width: 12,
           seed: 1,
         });
-        randomiseBatchNorms(model, 11);
-        const x = randomInput([3, 16, 12, 1], 21);
-        const steps = await checkAgainstModel(model, x);
-        assert.deepEqual(steps, FOLDED_CNN);
-        x.dispose();
-        model.dispose();
+        await expectPlan(model, [3, 16, 12, 1], 11, FOLDED_CNN);
       });
 
       await t.step(
@@ -131,16 +146,11 @@ for (const backend of ["cpu", "wasm"]) {
             width: 8,
             seed: 2,
           });
-          randomiseBatchNorms(model, 12, "bn2");
-          const x = randomInput([2, 8, 8, 1], 22);
-          const steps = await checkAgainstModel(model, x);
-          assert.deepEqual(steps, [
+          await expectPlan(model, [2, 8, 8, 1], 12, [
             FOLDED_CNN[0],
             "conv2 -> pool2 -> bn2+relu2 (scale-shift: scale not known non-negative)",
             ...FOLDED_CNN.slice(2),
-          ]);
-          x.dispose();
-          model.dispose();
+          ], "bn2");
         },
       );
 
@@ -156,17 +166,12 @@ for (const backend of ["cpu", "wasm"]) {
               seed: 3,
               skipInput,
             });
-            randomiseBatchNorms(model, 13);
-            const x = randomInput([2, 8, 12, 1], 23);
-            const steps = await checkAgainstModel(model, x);
-            assert.deepEqual(steps, [
+            await expectPlan(model, [2, 8, 12, 1], 13, [
               ...FOLDED_CNN.slice(0, 3),
               "cat4+conv4+bn4+relu4 (folded) -> upsample4",
               "cat5+conv5+bn5+relu5 (folded) -> upsample5",
               skipInput ? "cat6+conv6" : "conv6",
             ]);
-            x.dispose();
-            model.dispose();
           },
         );
       }
@@ -212,10 +217,7 @@ for (const backend of ["cpu", "wasm"]) {
           );
           const out = apply(conv("strided", 2), tfBn);
           const model = tf.model({ inputs: input, outputs: out });
-          randomiseBatchNorms(model, 14);
-          const x = randomInput([2, 8, 8, 2], 24);
-          const steps = await checkAgainstModel(model, x);
-          assert.deepEqual(steps, [
+          await expectPlan(model, [2, 8, 8, 2], 14, [
             "convA+bnA+reluA (folded)",
             "layer cat (generic)",
             "convB",
@@ -225,8 +227,6 @@ for (const backend of ["cpu", "wasm"]) {
             "layer tfbn (generic)",
             "layer strided (generic)",
           ]);
-          x.dispose();
-          model.dispose();
         },
       );
 
