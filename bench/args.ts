@@ -1,7 +1,6 @@
 /**
  * Command line of `deno task bench`.
  *
- * @see issue 3 item 1
  * @module
  */
 import {

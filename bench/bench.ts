@@ -20,7 +20,6 @@
  * "torchImgPerS", "ratio", ...}` with ratio = tfjs / torch (null without
  * PyTorch); with `--profile`, one "profile" line per model and kind.
  *
- * @see issue 3 item 1
  * @module
  */
 import * as tf from "@tensorflow/tfjs";

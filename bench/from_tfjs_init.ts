@@ -13,8 +13,6 @@
  * writes OUT/init.json and, with --data, OUT/{train_x,val_x}.f32 (NHWC, C = 1)
  * and OUT/{train_y,val_y}.u8. --checkpoint RUN/checkpoint.bin exports that
  * run's trained weights instead of the initial ones.
- *
- * @see issue 2 (why tfjs ends below the PyTorch reference)
  */
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";

@@ -6,7 +6,6 @@
  * COLOURLAB_THREADS, and the CPU model (`--allow-sys=cpus`). No writes, no
  * network.
  *
- * @see issue 3 item 1
  * @module
  */
 import { npmCacheDir, PROJECT_ROOT } from "../lib/cli/launch.ts";

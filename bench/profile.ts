@@ -9,7 +9,6 @@
  * `--stock` measures the baseline: tfjs's own kernels and gradients with a
  * plain-JS Conv2DBackpropFilter (what the project's kernels replace).
  *
- * @see issue 3 item 2
  * @module
  */
 import { parseArgs } from "node:util";

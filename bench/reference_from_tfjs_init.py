@@ -4,7 +4,7 @@ bench/reference_train_torch.py, started from the initial weights the tfjs
 model had and fed the batches in the tfjs order (both exported by
 bench/from_tfjs_init.ts), with the tfjs grey inputs and palette labels.
 Separates "different initialisation / batch order" from "different training
-arithmetic" when tfjs and PyTorch runs end apart (issue 2).
+arithmetic" when tfjs and PyTorch runs end apart.
 
 Usage:
   deno run -A bench/from_tfjs_init.ts --model unet --seed 0 \

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """PyTorch reference training of the CSC413 PA2 colourization setup, to judge
-the tfjs runs against (issue 2; see bench/README_reference.md).
+the tfjs runs against (see bench/README_reference.md).
 
 Reproduces the original setup as ../shared/assignment/BRIEF.md describes it:
 CIFAR-10 binary archive read with tarfile, category 7 of data_batch_1..5 for

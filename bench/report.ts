@@ -2,7 +2,6 @@
  * The bench's output: a Markdown table for people and JSON lines for
  * programs, from the measured step times.
  *
- * @see issue 3 item 1
  * @module
  */
 import type { ModelKind } from "./workload.ts";

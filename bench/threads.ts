@@ -10,7 +10,6 @@
  * `--threads 1` uses the plain (non-threaded) SIMD build, as initTf does.
  * Prints one JSON line.
  *
- * @see issue 3 item 2
  * @module
  */
 import * as tf from "@tensorflow/tfjs";

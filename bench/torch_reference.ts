@@ -5,7 +5,6 @@
  * machine. A missing Python or PyTorch is reported with install advice,
  * never thrown.
  *
- * @see issue 3 item 1
  * @module
  */
 import type { ModelKind, WorkloadOptions } from "./workload.ts";

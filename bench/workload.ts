@@ -7,7 +7,6 @@
  * front of it, as torch.jit.freeze and ONNX runtimes do), compiled once
  * before timing.
  *
- * @see issue 3 item 1
  * @module
  */
 import * as tf from "@tensorflow/tfjs";

@@ -52,8 +52,6 @@ let chosen: Promise<BackendInfo> | undefined;
 /**
  * Initialises tfjs once and returns the backend in use; later calls return
  * the first result (the options of later calls are ignored).
- *
- * @see issue 2 item 7, issue 3
  */
 export function initTf(opts: InitTfOptions = {}): Promise<BackendInfo> {
   // A failed choice is forgotten, so that a caller may retry with other options.

@@ -15,7 +15,6 @@
  * - `"palette"`: the plain prediction, palette colours upsampled with nearest
  *   neighbour (blocky: one block per model pixel).
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
@@ -71,7 +70,6 @@ export class ImageError extends Error {
  * Decodes any image sharp reads to 8-bit RGB: EXIF orientation applied,
  * transparency flattened onto white, first frame of an animation.
  * Throws {@link ImageError} naming `source` for anything unreadable.
- * @see issue 4 (`deno task colourize`)
  */
 export async function decodeRgb(
   bytes: Uint8Array,
@@ -132,7 +130,6 @@ export function modelInputSize(
  * Colourizes a photo at its original size with `model` (BatchNorm in
  * inference mode) and its `palette`; see the module doc for the two modes.
  * Throws {@link ImageError} naming `opts.source` when the bytes are not an image.
- * @see issue 4 (`deno task colourize`)
  */
 export async function colourizeImage(
   model: tf.LayersModel,
@@ -175,7 +172,6 @@ export async function colourizeImage(
  * A side-by-side sheet: original, grey, the model's own low-resolution
  * prediction (nearest-neighbour), colourized; each panel fitted into a
  * `panelSize` square (default 320 px) keeping the aspect ratio.
- * @see issue 4 (`deno task colourize`)
  */
 export async function comparisonPng(
   c: Colourization,

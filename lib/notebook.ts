@@ -6,7 +6,6 @@
  * (`deno run`, `deno test`) every function falls back to plain console output,
  * so a notebook's code also runs as a script.
  *
- * @see issue 4 and notebooks/*.ipynb
  * @module
  */
 
@@ -81,7 +80,6 @@ function env(name: string): string | undefined {
 /**
  * True in quick mode (`deno task report --quick` sets COLOURLAB_QUICK=1): notebooks
  * then train at most 1,000 images for at most 3 epochs.
- * @see issue 4 ("--quick")
  */
 export function quickMode(): boolean {
   return env("COLOURLAB_QUICK") === "1";
@@ -243,7 +241,6 @@ export async function recordHeadline(headline: Headline): Promise<void> {
 /**
  * Shows the facts of this run (backend, data set and hash, seed, mode, cache) as a
  * table and records them, so the report states them on the notebook's page.
- * @see issue 4 ("Every notebook states the backend, the data set...")
  */
 export async function recordContext(context: RunContext): Promise<void> {
   await appendRecord({ kind: "context", context });

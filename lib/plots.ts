@@ -10,7 +10,6 @@
  * Only the public names are re-exported (lib/mod.ts re-exports this module):
  * the shared rendering helpers stay inside lib/plots/.
  *
- * @see issue 4 ("Figures with Observable Plot")
  * @module
  */
 

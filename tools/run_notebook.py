@@ -23,7 +23,7 @@ notebook is still written, up to and including the failing cell), 2 on bad usage
 or a kernel that does not start. On failure the last stderr line names the
 notebook and the cell: `FAILED notebook.ipynb cell 7 (code cell 5): Error: ...`.
 
-See issue 4 ("No output may be lost").
+The Deno kernel may publish outputs after it reports idle: none may be lost.
 """
 
 import argparse

@@ -24,7 +24,6 @@
  * and checked); `tests/backend/wasm_threads_test.ts` guards it.
  *
  * @see https://github.com/tensorflow/tfjs/issues/3830 (threads off on Node)
- * @see issue 3 (all cores)
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -131,8 +130,6 @@ export interface ThreadedWasmOptions {
  * initialises the wasm backend. Throws, leaving no worker behind, when the
  * threaded build cannot start (a worker error, no answer within
  * `timeoutMs`); the caller then falls back to the single-threaded build.
- *
- * @see issue 3 item 2
  */
 export async function initThreadedWasm(
   threads: number,

@@ -7,7 +7,6 @@
  * GPU-resident tensor throws (tfjs reads synchronously through a 2d canvas,
  * which Deno does not have).
  *
- * @see issue 2 item 7 (backend choice), issue 3 item 3 (GPU path)
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";

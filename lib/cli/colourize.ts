@@ -16,7 +16,6 @@
  * latest run, permissions); this one runs the CLI and re-exports them, so
  * that `lib/cli/colourize.ts` stays the one entry point and import path.
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 import {
@@ -63,7 +62,6 @@ export interface ColourizeIo {
 /**
  * Runs the CLI; returns the exit code (0 ok, 1 a failure, e.g. no model or
  * an unreadable image, 2 bad command line).
- * @see issue 4 (`deno task colourize`)
  */
 export async function runColourizeCli(
   argv: string[],

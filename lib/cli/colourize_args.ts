@@ -3,7 +3,6 @@
  * checking its flags and images (no tfjs here: the launcher imports it
  * before any permission is granted).
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 import { parseArgs } from "node:util";
@@ -52,7 +51,6 @@ DIR/<stem>_comparison.png (original, grey, model output, colourized).
 /**
  * Parses `deno task colourize` arguments; throws UsageError with a clear
  * message for anything missing or malformed.
- * @see issue 4 (`deno task colourize`)
  */
 export function parseColourizeArgs(argv: string[]): ColourizeArgs {
   let parsed;

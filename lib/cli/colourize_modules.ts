@@ -2,7 +2,6 @@
  * The modules of `deno task colourize` that need permissions at import time,
  * imported lazily so that its launcher can start without them.
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 

@@ -3,7 +3,6 @@
  * `deno run` command that the `colourize` task starts with exactly those
  * (as lib/cli/launch.ts does for `train`).
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 import { resolve } from "node:path";
@@ -22,7 +21,6 @@ import {
  * project, the images, the run (and the palette cache beside it) and
  * Deno's copy of the npm packages that load files at run time; write only
  * --out; FFI only for sharp's native module; no network.
- * @see issue 4 (`deno task colourize`)
  */
 export function colourizePermissions(
   args: ColourizeArgs,
@@ -58,7 +56,6 @@ export function colourizePermissions(
 /**
  * The `deno run` argument list that runs this CLI with the permissions
  * `argv` needs (what the `colourize` task starts).
- * @see issue 4 (`deno task colourize`)
  */
 export async function colourizeCommand(argv: string[]): Promise<string[]> {
   const perms = colourizePermissions(parseColourizeArgs(argv), {

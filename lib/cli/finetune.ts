@@ -32,8 +32,6 @@ function mb(bytes: number): string {
  * The study's results as lines: the variant table, one JSON line per
  * variant (`kind: "iou"`) and per measured point (`kind: "cost"`), the cost
  * table and the fitted slopes.
- *
- * @see issue 5, item 6
  */
 export function studyLines(r: StudyResult): string[] {
   const lines: string[] = [];
@@ -133,8 +131,6 @@ export function studyLines(r: StudyResult): string[] {
 /**
  * Runs the whole job; `print` receives every output line. Writes
  * `out/results.json` and `out/predictions.png`.
- *
- * @see issue 5, item 6
  */
 export async function runFineTuneCli(
   args: FineTuneArgs,

@@ -52,8 +52,6 @@ function positiveInt(
 
 /**
  * Parses and checks the command line.
- *
- * @see issue 5, item 6
  */
 export function parseFineTuneArgs(argv: string[]): FineTuneArgs | "help" {
   const { values } = parseArgs({

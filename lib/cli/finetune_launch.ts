@@ -20,8 +20,6 @@ import {
  * permissions `argv` needs: read the project, the pre-training data, the
  * segmentation folder and --out; write only `data/` and --out; the network
  * only when CIFAR-10 may have to be downloaded; FFI only for sharp.
- *
- * @see issue 5, item 6
  */
 export async function fineTuneCommand(
   argv: string[],

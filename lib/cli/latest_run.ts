@@ -3,7 +3,6 @@
  * complete run of a model type in the run cache, or, when there is none,
  * what to do to train one.
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 import type { ModelKind } from "../experiments/run_cache.ts";
@@ -14,7 +13,6 @@ import { readJson, type RunJson } from "./run_json.ts";
  * The most recent complete run (run.json and checkpoint present) of model
  * type `kind` in the run cache `runsDir`, by the time it finished; undefined
  * when there is none.
- * @see issue 4 (`deno task colourize`)
  */
 export async function latestRun(
   runsDir: string,
@@ -53,7 +51,6 @@ export async function latestRun(
 /**
  * What to do when no trained model is cached: how to train one, and how to
  * point --run at it.
- * @see issue 4 (`deno task colourize`)
  */
 export function noModelMessage(kind: "cnn" | "unet", runsDir: string): string {
   const notebook = kind === "unet"

@@ -39,8 +39,6 @@ export async function npmCacheDir(
 /**
  * The full `deno run` argument list that starts `script` (default the
  * trainer) with the permissions `argv` needs.
- *
- * @see issue 2, item 8
  */
 export async function trainerCommand(
   argv: string[],

@@ -73,8 +73,6 @@ function absolute(root: string, path: string): string {
  * files at run time, and --out; write only `data/` and --out; the network
  * only when the data may have to be downloaded, and then only to its host;
  * FFI only for sharp's native module.
- *
- * @see issue 2, item 8
  */
 export function trainPermissions(
   args: TrainArgs,

@@ -3,7 +3,6 @@
  * run.json (whose shape differs between `deno task train --out` folders and
  * the run cache), and a reader that tells a missing file from a broken one.
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 

@@ -2,7 +2,6 @@
  * Finding the palette a run was trained with: without it, the model's
  * output (palette indices) cannot be turned back into colours.
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 import { resolve } from "node:path";

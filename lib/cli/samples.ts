@@ -36,8 +36,6 @@ export const SAMPLE_COLUMNS = [
 
 /**
  * RGB bytes of the sheet: `count` rows x 4 columns, 2-pixel white gutters.
- *
- * @see issue 2, item 9
  */
 export function sampleSheetPixels(
   s: SampleSheet,
@@ -93,8 +91,6 @@ export function sampleSheetPixels(
 
 /**
  * The sheet as PNG bytes (encoded with sharp).
- *
- * @see issue 2, item 9
  */
 export async function sampleSheetPng(s: SampleSheet): Promise<Uint8Array> {
   const { data, width, height } = sampleSheetPixels(s);

@@ -74,8 +74,6 @@ export interface RunInfo {
 /**
  * Runs the whole CLI; returns the process exit code (0 ok, 1 failure,
  * 2 bad command line).
- *
- * @see issue 2, item 9
  */
 export async function runTrainCli(argv: string[], io: CliIo): Promise<number> {
   let args: TrainArgs;

@@ -87,8 +87,6 @@ function positiveInt(
 /**
  * Parses `deno task train` arguments; throws {@link UsageError} with a clear
  * message for a missing, unknown or malformed flag.
- *
- * @see issue 2, item 9
  */
 export function parseTrainArgs(argv: string[]): TrainArgs {
   let parsed;

@@ -3,7 +3,6 @@
  * or a run cache folder), with what it was trained on, and its one-line
  * description.
  *
- * @see issue 4 (`deno task colourize`)
  * @module
  */
 import { basename, resolve } from "node:path";
@@ -40,7 +39,6 @@ const KINDS: readonly ModelKind[] = ["cnn", "unet", "unet_no_input_skip"];
  * Loads the model and palette of a run folder: a `deno task train --out`
  * folder (its checkpoint config holds the palette) or a run cache folder
  * `data/runs/<runId>` (palette found through run.json's palette line).
- * @see issue 4 (`deno task colourize`)
  */
 export async function loadTrainedRun(dir: string): Promise<TrainedRun> {
   const { buildModel, CHECKPOINT_FILE, readCheckpoint, setModelWeights } =

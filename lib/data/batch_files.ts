@@ -40,8 +40,6 @@ export interface BatchFiles {
 /**
  * Reads the batch files from a gzip-compressed tar archive; the archive is
  * streamed through sha256 and gunzip, only the uncompressed tar is held.
- *
- * @see issue 2, item 2
  */
 export async function readArchiveBatches(path: string): Promise<BatchFiles> {
   const { head, tail, size } = await peek(path);
@@ -105,8 +103,6 @@ export async function readArchiveBatches(path: string): Promise<BatchFiles> {
 /**
  * Reads the batch files from a folder that contains `cifar-10-batches-bin/`
  * or the `.bin` files themselves.
- *
- * @see issue 2, item 2
  */
 export async function readFolderBatches(path: string): Promise<BatchFiles> {
   let dir = path;

@@ -8,8 +8,6 @@ import type { ImageSet } from "./types.ts";
 /**
  * Grey version of every image, [count, height, width, 1]: the unweighted mean
  * of R, G and B, as the handout's grey inputs.
- *
- * @see issue 2, item 2
  */
 export function greyImages(set: ImageSet): Float32Array {
   const pixels = set.count * set.height * set.width;
@@ -24,8 +22,6 @@ export function greyImages(set: ImageSet): Float32Array {
 /**
  * The first `limit` images (a view sharing memory, not a copy); the whole set
  * when `limit` is undefined or at least its size.
- *
- * @see issue 2, item 9 (--limit-train, --limit-val)
  */
 export function limitImageSet(set: ImageSet, limit?: number): ImageSet {
   if (limit === undefined || limit >= set.count) return set;

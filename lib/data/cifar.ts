@@ -68,8 +68,6 @@ export interface LoadOptions {
  * Throws a {@link DataError} with a clear message for every bad input.
  * `source.sha256` is the sha256 of the archive file, or, for a folder, of
  * the six batch files concatenated in the order data_batch_1..5, test_batch.
- *
- * @see issue 2, item 2
  */
 export async function loadCategoryData(
   opts: LoadOptions = {},
@@ -134,8 +132,6 @@ export async function loadCategoryData(
 
 /**
  * One category's images from the six batch files (checks every record).
- *
- * @see issue 2, item 2
  */
 export function categoryImages(
   batches: BatchFiles,

@@ -61,8 +61,6 @@ export class DownloadError extends DataError {
  * Downloads `url` to `dest` (its folder is created), verifying the md5 first.
  * Throws a {@link DownloadError}; on any failure `dest` is untouched and the
  * temporary file is removed.
- *
- * @see issue 2, item 2
  */
 export async function downloadVerified(
   url: string,

@@ -8,8 +8,6 @@
 
 /**
  * A problem with the user's data (not a bug): print its message, no stack.
- *
- * @see issue 2, items 2-3
  */
 export class DataError extends Error {
   /** The file, folder or URL concerned, when there is one. */

@@ -22,8 +22,6 @@ export interface KMeansResult {
 /**
  * Clusters `points` ([n * 3], each with a weight, e.g. how often a colour
  * occurs) into `k` centres. Throws when there are fewer than `k` distinct points.
- *
- * @see issue 2, item 3
  */
 export function weightedKMeans(
   points: Float64Array,

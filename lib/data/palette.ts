@@ -26,8 +26,6 @@ export interface KMeansPaletteOptions {
  * changes) over RGB triples; colours sorted by luminance, then R, G, B, so
  * labels are stable. Pixels on the /256 grid are grouped by distinct colour
  * first (same result, far fewer points).
- *
- * @see issue 2, item 3
  */
 export function kMeansPalette(
   pixels: Float32Array,
@@ -76,8 +74,6 @@ export function kMeansPalette(
  * for the same data (sha256), category, training image count, NC and seed;
  * else k-means over ALL training pixels of the category and written there
  * atomically. Pass the full data, not a view limited by `--limit-train`.
- *
- * @see issue 2, item 3
  */
 export async function loadOrComputePalette(
   data: CategoryData,
@@ -130,8 +126,6 @@ export async function loadOrComputePalette(
 /**
  * The label of every pixel: the index of its nearest palette colour
  * (Euclidean in RGB; the lowest index wins ties). `images` is [..., 3].
- *
- * @see issue 2, item 3
  */
 export function nearestColourLabels(
   images: Float32Array,
@@ -159,8 +153,6 @@ export function nearestColourLabels(
 
 /**
  * Palette colours of labels, [..., 3]: shows predictions as images.
- *
- * @see issue 2, item 3
  */
 export function paletteToRgb(
   labels: Uint8Array,

@@ -15,8 +15,6 @@ export const MAX_COLOURS = 256;
 /**
  * Reads a palette from `.npy` or `.json` (chosen by the file's content).
  * Throws a {@link DataError} naming the file and the problem otherwise.
- *
- * @see issue 2, item 3
  */
 export async function readPaletteFile(path: string): Promise<Palette> {
   let bytes: Uint8Array;
@@ -51,8 +49,6 @@ export async function readPaletteFile(path: string): Promise<Palette> {
 
 /**
  * A palette from a `.npy` file's bytes: 2-D, shape (NC, 3), dtype '<f4' or '<f8'.
- *
- * @see issue 2, item 3
  */
 export function paletteFromNpy(bytes: Uint8Array, path: string): Palette {
   const fail = (problem: string): never => {
@@ -125,8 +121,6 @@ export function paletteFromNpy(bytes: Uint8Array, path: string): Palette {
 
 /**
  * A palette from parsed JSON: `[[r, g, b], ...]` or an object with `colours`.
- *
- * @see issue 2, item 3
  */
 export function paletteFromJson(value: unknown, path: string): Palette {
   const list = Array.isArray(value)

@@ -38,8 +38,6 @@ export interface SyntheticOptions {
 /**
  * Generates the synthetic set deterministically from the seed. Its source
  * says `synthetic: true` and kind "synthetic"; labels are 7 (horse-like).
- *
- * @see issue 2, item 4
  */
 export function syntheticCategoryData(
   opts: SyntheticOptions = {},

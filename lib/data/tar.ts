@@ -21,8 +21,6 @@ const decoder = new TextDecoder();
 /**
  * Lists the regular files of an (uncompressed) tar archive.
  * Throws a {@link DataError} naming `fileName` when the bytes are not tar.
- *
- * @see issue 2, item 2
  */
 export function parseTar(bytes: Uint8Array, fileName: string): TarEntry[] {
   const entries: TarEntry[] = [];

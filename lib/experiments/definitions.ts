@@ -120,7 +120,7 @@ export function specLabel(spec: ExperimentSpec): string {
 
 /**
  * The published and reference figures each headline is compared with
- * (BRIEF.md; issue 4's acceptance bands; PyTorch on the shared archive with
+ * (BRIEF.md; the project's acceptance bands; PyTorch on the shared archive with
  * its 102 validation horses).
  * @see notebooks/01_colourization.ipynb
  */

@@ -4,7 +4,6 @@
  *
  * Needs Deno's --allow-ffi (sharp is a native module).
  *
- * @see issue 4 ("image grids made with sharp")
  * @module
  */
 

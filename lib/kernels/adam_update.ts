@@ -23,7 +23,7 @@ export interface AdamStep {
  * m' = b1 m + (1 - b1) g; v' = b2 v + (1 - b2) g^2;
  * p' = p - lr / (1 - b1^t) * m' / (sqrt(v') / sqrt(1 - b2^t) + eps).
  *
- * @see issue 3 item 2, lib/train/adam.ts
+ * @see lib/train/adam.ts
  */
 export function adamUpdate(
   p: tf.Tensor,

@@ -77,7 +77,7 @@ function backward(
  * y = (x - mean_B) / sqrt(var_B + epsilon) * gamma + beta with batch
  * statistics over every axis but the last; differentiable in x, gamma, beta.
  *
- * @see notebooks/03_batchnorm_scale_shift.ipynb, issue 3 item 2
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
 export function batchNormTrain(
   x: tf.Tensor,

@@ -14,7 +14,6 @@
  * deno run -A lib/kernels/build.ts --check   # fail if it is stale
  * ```
  *
- * @see issue 3 item 2
  * @module
  */
 import asc from "assemblyscript/asc";

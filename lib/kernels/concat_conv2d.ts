@@ -46,8 +46,6 @@ function kernelTakes(
  * act(bias + conv(concat(xs, -1), filter)), 'same' padding, stride 1, then
  * with `pool` a 2x2 stride-2 max-pool. `filter` is [3, 3, sum of the
  * inputs' channels, K] (other kernel sizes take the tfjs ops).
- *
- * @see issue 3 (inference speed)
  */
 export function concatConv2d(
   xs: tf.Tensor4D[],

@@ -22,8 +22,6 @@ const dilationAwareFilterGrad = new Set<string>();
 /**
  * Declares that `backendName`'s Conv2DBackpropFilter kernel (an own kernel)
  * reads the `dilations` attribute.
- *
- * @see issue 5 (dilated-convolution gradient)
  */
 export function markDilationAwareFilterGrad(backendName: string): void {
   dilationAwareFilterGrad.add(backendName);
@@ -41,8 +39,6 @@ export function flipFilter(filter: tf.Tensor4D): tf.Tensor4D {
  * dL/dx of y = conv2d(x, filter) (NHWC) for stride 1 and any dilation, as a
  * forward convolution of dy with the flipped filter. Other strides use
  * tfjs's Conv2DBackpropInput (which has no dilation).
- *
- * @see issue 5 (dilated-convolution gradient)
  */
 export function conv2dInputGrad(
   dy: tf.Tensor4D,
@@ -91,8 +87,6 @@ export function conv2dInputGrad(
 
 /**
  * dL/dfilter of y = conv2d(x, filter) (NHWC), any stride, padding, dilation.
- *
- * @see issue 5 (dilated-convolution gradient)
  */
 export function conv2dFilterGrad(
   x: tf.Tensor4D,
@@ -162,8 +156,6 @@ let registered = false;
 /**
  * Replaces tfjs-core's Conv2D gradient (which refuses dilation) by one built
  * from {@link conv2dInputGrad} and {@link conv2dFilterGrad}. Idempotent.
- *
- * @see issue 5 (dilated-convolution gradient)
  */
 export function registerConv2dGradient(): void {
   if (registered) return;

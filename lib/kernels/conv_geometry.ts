@@ -45,8 +45,6 @@ export interface ConvGeometry {
 /**
  * Geometry of conv(x, w) from the shapes and attributes (tfjs's own rules for
  * 'same' / 'valid' / explicit padding).
- *
- * @see issue 2 item 7 (own kernels)
  */
 export function convGeometry(
   xShape: readonly number[],

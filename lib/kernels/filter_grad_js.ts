@@ -10,8 +10,6 @@ import type { ConvGeometry } from "./conv_geometry.ts";
  * dW[kh, kw, c, k] = sum over n, oy, ox of
  * x[n, oy*sH + kh*dH - padTop, ox*sW + kw*dW - padLeft, c] * dy[n, oy, ox, k]
  * (out-of-range x reads as 0). x is [N, H, W, C], dy is [N, OH, OW, K].
- *
- * @see issue 2 item 7 (Conv2DBackpropFilter for wasm)
  */
 export function filterGradJs(
   x: Float32Array,

@@ -28,8 +28,6 @@ export function runFilterGrad(
 /**
  * dW[kh, kw, c, k] of x [N, H, W, C] and dy [N, OH, OW, K], with the inputs
  * copied into a scratch memory.
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function filterGradSimd(
   x: Float32Array,

@@ -159,8 +159,6 @@ function registerFusedGradient(): void {
 /**
  * Installs the wrapper around `tf.fused.conv2d` (once; the object is shared by
  * tfjs-core and tfjs-layers) and registers the FusedConv2D gradient.
- *
- * @see issue 5 (dilated-convolution gradient), issue 3 item 2
  */
 export function enableFusedConv2dGradient(): void {
   if (original) return;

@@ -75,8 +75,6 @@ let switchedOff = false;
  * The helpers for `memory` (started on first use: `threads - 1` of them,
  * ready or not), or none when the memory is not shared or `threads` is 1.
  * The count is fixed for the process, so callers may split work by it.
- *
- * @see issue 3 item 2 (all cores)
  */
 export function helpersFor(
   memory: WebAssembly.Memory,

@@ -26,8 +26,6 @@ export interface KernelTimer {
 /**
  * Starts timing every kernel of `backendName` (call after the backend and
  * the own kernels are registered; setup functions are kept).
- *
- * @see issue 3 item 1 (`--profile`)
  */
 export function timeKernels(backendName: string): KernelTimer {
   const table = new Map<string, { ms: number; calls: number }>();

@@ -14,7 +14,7 @@ import { MAX_POOL_2X2_GRAD } from "./wasm/max_pool_grad.ts";
 /**
  * dx for x [N, H, W, C], y = maxPool(x, 2, 2, 'valid') and dy like y.
  *
- * @see notebooks/01_colourization.ipynb, issue 3 item 2
+ * @see notebooks/01_colourization.ipynb
  */
 export function maxPool2x2Grad(
   x: tf.Tensor4D,

@@ -55,8 +55,6 @@ const done = new Set<string>();
  * Registers the project's own kernels and gradients for a backend; call it
  * before `tf.setBackend(backendName)` (setup functions run at backend
  * initialisation). Returns the names of what it registered. Idempotent.
- *
- * @see issue 2 item 7, issue 3 item 2, issue 5
  */
 export function registerOwnKernels(backendName: string): string[] {
   const names = [

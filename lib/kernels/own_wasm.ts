@@ -242,8 +242,6 @@ function compiled(shared: boolean): WebAssembly.Module {
 
 /**
  * The kernels running on `memory` (instantiated once per memory; a few KB).
- *
- * @see issue 3 item 2
  */
 export function kernelsFor(memory: WebAssembly.Memory): OwnWasmExports {
   let inst = instances.get(memory);

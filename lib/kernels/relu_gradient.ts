@@ -9,8 +9,6 @@ import { RELU_GRAD } from "./wasm/small_kernels.ts";
 
 /**
  * dy where x > 0, else 0.
- *
- * @see issue 3 item 2
  */
 export function reluGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
   if (

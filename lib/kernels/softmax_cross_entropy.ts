@@ -12,7 +12,7 @@ import { SOFTMAX_XENT } from "./wasm/softmax_cross_entropy.ts";
  * Mean over pixels of -log softmax(logits)[label] for logits [..., C] and
  * integer labels [...] (the leading shapes equal).
  *
- * @see notebooks/01_colourization.ipynb, issue 3 item 2
+ * @see notebooks/01_colourization.ipynb
  */
 export function softmaxCrossEntropy(
   logits: tf.Tensor,

@@ -20,8 +20,6 @@ export interface StockSnapshot {
 /**
  * Records tfjs's kernels of `backendName` and the gradients the project
  * replaces; call before registerOwnKernels (initTf).
- *
- * @see issue 3 (profile before and after)
  */
 export function snapshotStock(backendName: string): StockSnapshot {
   return {

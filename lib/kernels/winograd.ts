@@ -140,8 +140,6 @@ export function winogradGradArgs(
 /**
  * dW [3, 3, C, K] of x [N, H, W, C] and dy [N, OH, OW, K] by Winograd
  * F(2x2, 3x3), in a scratch memory.
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function winogradFilterGradSimd(
   x: Float32Array,
@@ -181,8 +179,6 @@ export function winogradFilterGradSimd(
 /**
  * y [N, OH, OW, K] = act(bias + conv(x [N, H, W, C], w [3, 3, C, K])) by
  * Winograd F(4x4, 3x3), in a scratch memory.
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function winogradConvSimd(
   x: Float32Array,

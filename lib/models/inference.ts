@@ -22,7 +22,6 @@
  * net.dispose();
  * ```
  *
- * @see issue 3 (inference speed)
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -68,8 +67,6 @@ type SignLookup = (bn: TorchBatchNorm, s: tf.Tensor1D) => boolean | undefined;
  * scale, read synchronously here; where a backend cannot read synchronously
  * (WebGPU under Deno) such blocks use the unfolded pool path: prefer
  * {@link compileInferenceAsync} there.
- *
- * @see issue 3 (inference speed)
  */
 export function compileInference(model: tf.LayersModel): InferenceModel {
   return compile(model, (_bn, s) => {
@@ -84,8 +81,6 @@ export function compileInference(model: tf.LayersModel): InferenceModel {
 /**
  * {@link compileInference} that reads the BatchNorm scales with
  * `await data()`, so pooled blocks fold on every backend (WebGPU included).
- *
- * @see issue 3 (inference speed)
  */
 export async function compileInferenceAsync(
   model: tf.LayersModel,

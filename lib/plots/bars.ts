@@ -2,7 +2,6 @@
  * Bar charts: vertical bars with their values on top, optional whiskers and
  * side-by-side groups.
  *
- * @see issue 4 ("Figures with Observable Plot")
  * @module
  */
 

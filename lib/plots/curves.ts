@@ -2,7 +2,6 @@
  * Curves of training runs per epoch: loss (training and validation) and
  * validation accuracy, one colour per run.
  *
- * @see issue 4 ("Figures with Observable Plot")
  * @module
  */
 

@@ -3,7 +3,6 @@
  * Plot call that renders a figure's plot server-side in a linkedom document;
  * plus the small helpers every figure shares (size, colours, axes, numbers).
  *
- * @see issue 4 ("Figures with Observable Plot")
  * @module
  */
 

@@ -3,7 +3,6 @@
  * above it (laid out here, so that title, legend and plot are one SVG), with
  * xmlns and a white background.
  *
- * @see issue 4 ("Figures with Observable Plot")
  * @module
  */
 

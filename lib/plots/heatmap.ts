@@ -1,7 +1,6 @@
 /**
  * Heatmaps: a matrix as coloured cells with a colour ramp legend.
  *
- * @see issue 4 ("Figures with Observable Plot")
  * @module
  */
 

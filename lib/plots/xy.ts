@@ -2,7 +2,6 @@
  * Charts of y against x: lines with dots per series, and points with a
  * least-squares line per series (with the fit itself).
  *
- * @see issue 4 ("Figures with Observable Plot")
  * @module
  */
 

@@ -4,7 +4,6 @@
  * SVG plots present, no request leaving the page, no script error; saves a
  * screenshot of each page.
  *
- * @see issue 4 ("A browser test")
  * @module
  */
 

@@ -3,7 +3,7 @@
  * keeps the executed copies, makes one self-contained HTML page per notebook and
  * an index with the headline numbers. Progress goes through a callback.
  *
- * @see issue 4 ("The report"), lib/report/cli.ts
+ * @see lib/report/cli.ts
  * @module
  */
 

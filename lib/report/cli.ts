@@ -8,7 +8,6 @@
  * --cell-timeout S (default 3600), --keep-going (run the rest after a failure),
  * --no-browser (skip the Chromium check).
  *
- * @see issue 4 ("The report")
  * @module
  */
 

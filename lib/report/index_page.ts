@@ -2,7 +2,6 @@
  * report/index.html: the headline table (each question, the measured answer, the
  * reference figure, the time taken) linking every notebook's page.
  *
- * @see issue 4 ("report/index.html: a headline table")
  * @module
  */
 

@@ -4,7 +4,7 @@
  * self-contained page without any script or font file. Code and text outputs
  * (<pre>, <code>) are left alone.
  *
- * @see issue 4 ("The pages are self-contained"), notebooks/02_architecture_accounting.ipynb
+ * @see notebooks/02_architecture_accounting.ipynb
  * @module
  */
 

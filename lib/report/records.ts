@@ -3,7 +3,7 @@
  * `recordContext`: one JSON object per line in the file named by
  * COLOURLAB_HEADLINES.
  *
- * @see lib/notebook.ts, issue 4 ("a headline table")
+ * @see lib/notebook.ts
  * @module
  */
 

@@ -2,7 +2,7 @@
  * Runs one notebook top to bottom in a fresh Deno kernel through
  * tools/run_notebook.py (a jupyter_client client that loses no late output).
  *
- * @see tools/run_notebook.py, issue 4
+ * @see tools/run_notebook.py
  * @module
  */
 

@@ -5,7 +5,6 @@
  * those scripts go. Links to web pages in Markdown become plain text with the
  * address shown, so a page never points outside itself.
  *
- * @see issue 4 ("The pages are self-contained")
  * @module
  */
 

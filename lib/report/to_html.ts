@@ -3,7 +3,6 @@
  * jupyter-nbconvert 6.5), formulas typeset at build time, and a banner stating
  * how the report was made.
  *
- * @see issue 4 ("one page per notebook")
  * @module
  */
 

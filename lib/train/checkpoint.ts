@@ -54,8 +54,6 @@ interface Header {
 
 /**
  * Writes a checkpoint atomically.
- *
- * @see issue 2, item 6
  */
 export async function writeCheckpoint(
   path: string,
@@ -102,8 +100,6 @@ export async function writeCheckpoint(
 /**
  * Reads a checkpoint written by {@link writeCheckpoint}; a clear error names
  * the file when it is not one.
- *
- * @see issue 2, item 6
  */
 export async function readCheckpoint(path: string): Promise<Checkpoint> {
   const bytes = await Deno.readFile(path);

@@ -77,8 +77,6 @@ export function estimateRemaining(
 
 /**
  * Turns trainer callbacks into a progress bar (terminal) or progress lines.
- *
- * @see issue 2, item 6
  */
 export function progressReporter(
   sink: ProgressSink,

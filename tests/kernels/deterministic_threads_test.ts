@@ -4,8 +4,6 @@
  * the very first call (while the helper may still be starting) and on a
  * machine loaded by a busy-looping process, give bit-identical outputs, in
  * one process and across processes.
- *
- * @see issue 3 item 2 (all cores)
  */
 import assert from "node:assert/strict";
 

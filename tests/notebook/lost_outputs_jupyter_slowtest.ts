@@ -6,8 +6,6 @@
  * loses them. tools/run_notebook.py must not: a 32-cell notebook of mixed outputs
  * (text, results, SVG, PNG, several displays per cell, in-place updates) is run 5
  * times and every output of every cell is compared by content.
- *
- * @see issue 4 ("No output may be lost")
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";

@@ -4,7 +4,6 @@
  *
  * Run as a script to write one: `deno run -A tests/notebook/mixed_outputs_fixture.ts OUT.ipynb [N]`.
  *
- * @see issue 4 ("No output may be lost")
  * @module
  */
 

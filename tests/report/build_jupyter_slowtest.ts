@@ -2,8 +2,6 @@
  * SLOW, NEEDS JUPYTER (the Deno kernel, jupyter_client, jupyter-nbconvert): fails,
  * does not skip, when they are missing. A whole report of the fixture notebooks
  * in tests/fixtures/notebooks/.
- *
- * @see issue 4 ("The report")
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";

@@ -56,8 +56,6 @@ function adam(
 
 /**
  * The kernel config for the wasm backend.
- *
- * @see issue 3 item 2 (the optimizer step)
  */
 export const adamConfig: tf.KernelConfig = {
   kernelName: ADAM,

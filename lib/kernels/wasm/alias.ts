@@ -24,8 +24,6 @@ function alias(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
 /**
  * Kernel configs for Identity and Cast (created after the backend is
  * imported: strings and dtype changes still go to its kernels).
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function aliasConfigs(): tf.KernelConfig[] {
   return (["Identity", "Cast"] as const).map((name) => {

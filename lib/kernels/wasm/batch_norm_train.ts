@@ -115,8 +115,6 @@ function backward(args: KernelArgs): tf.TensorInfo[] {
 
 /**
  * The two kernel configs for the wasm backend.
- *
- * @see issue 3 item 2 (BatchNorm backward, fused)
  */
 export const batchNormTrainConfigs: tf.KernelConfig[] = [
   {

@@ -116,8 +116,6 @@ function concatConv2d(args: {
 
 /**
  * Kernel config of ColourlabConcatConv2D (wasm).
- *
- * @see issue 3 (inference speed)
  */
 export const concatConv2dConfig: tf.KernelConfig = {
   kernelName: CONCAT_CONV2D,

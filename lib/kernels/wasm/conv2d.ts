@@ -77,8 +77,6 @@ export function tileChunks(
  * the input, or two inputs read as their concatenation on the channel axis
  * (g.inC is the sum of their channels). With `pool` the output is 2x2
  * max-pooled (g.outH and g.outW must be even).
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function winogradConvWasm(
   backend: BackendWasm,
@@ -243,8 +241,6 @@ function config(name: string, kernelFunc: unknown): tf.KernelConfig {
  * Kernel configs for Conv2D and FusedConv2D; each remembers the backend's
  * own kernel for the cases it hands back. Register after the backend's own
  * kernels, before Conv2DBackpropInput's config.
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function conv2dConfigs(): tf.KernelConfig[] {
   return [config("Conv2D", conv2d), config("FusedConv2D", fusedConv2d)];

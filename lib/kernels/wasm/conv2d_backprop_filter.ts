@@ -136,8 +136,6 @@ function conv2dBackpropFilter(
 
 /**
  * The kernel config (register with tf.registerKernel before setBackend).
- *
- * @see issue 2 item 7 (own kernels for wasm)
  */
 export const conv2dBackpropFilterConfig: tf.KernelConfig = {
   kernelName: "Conv2DBackpropFilter",

@@ -108,8 +108,6 @@ function conv2dBackpropInput(
 /**
  * The kernel config; `setupFunc` remembers the backend's own kernel for the
  * cases handed back to it.
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function conv2dBackpropInputConfig(): tf.KernelConfig {
   const own = tf.getKernel("Conv2DBackpropInput", "wasm");

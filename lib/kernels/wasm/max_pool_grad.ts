@@ -33,8 +33,6 @@ function maxPoolGrad(
 
 /**
  * The kernel config for the wasm backend.
- *
- * @see issue 3 item 2 (pooling backward)
  */
 export const maxPoolGradConfig: tf.KernelConfig = {
   kernelName: MAX_POOL_2X2_GRAD,

@@ -29,8 +29,6 @@ function plan(backend: BackendWasm, rows: number, cols: number, align = 1) {
 
 /**
  * out[c] = scale * sum_r x[r, c] ([rows, C] at byte offset x).
- *
- * @see issue 3 item 2 (all cores)
  */
 export function columnSums(
   backend: BackendWasm,

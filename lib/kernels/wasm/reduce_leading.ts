@@ -90,8 +90,6 @@ function makeReduce(name: "Sum" | "Mean"): tf.KernelConfig {
 /**
  * Kernel configs replacing the wasm backend's Sum and Mean (created after
  * the backend is imported: they keep its kernels for the other cases).
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function reduceLeadingConfigs(): tf.KernelConfig[] {
   return [makeReduce("Sum"), makeReduce("Mean")];

@@ -20,8 +20,6 @@ type KernelArgs = {
 /**
  * The kernel config (created after the backend is imported: it keeps the
  * backend's kernel for the other cases).
- *
- * @see issue 3 item 2 (upsampling)
  */
 export function resizeNearestConfig(): tf.KernelConfig {
   const builtin = tf.getKernel("ResizeNearestNeighbor", "wasm");

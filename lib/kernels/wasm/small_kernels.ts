@@ -66,8 +66,6 @@ function flipFilter(args: KernelArgs): tf.TensorInfo {
 
 /**
  * The kernel configs for the wasm backend.
- *
- * @see issue 3 item 2
  */
 export const smallKernelConfigs: tf.KernelConfig[] = [
   {

@@ -64,8 +64,6 @@ function softmaxXent(
 
 /**
  * The kernel config for the wasm backend.
- *
- * @see issue 3 item 2 (the loss)
  */
 export const softmaxXentConfig: tf.KernelConfig = {
   kernelName: SOFTMAX_XENT,

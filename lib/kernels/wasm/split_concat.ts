@@ -145,8 +145,6 @@ function slice(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
 /**
  * Kernel configs replacing the wasm backend's SplitV, Concat and Slice
  * (created after the backend is imported).
- *
- * @see issue 3 item 2 (the UNet's concatenations)
  */
 export function splitConcatConfigs(): tf.KernelConfig[] {
   const own = {

@@ -26,8 +26,6 @@ const CHUNKS_PER_THREAD = 2;
 /**
  * dW [3, 3, C, K] of x and dy into a new tensor, for a geometry where
  * winogradApplies().
- *
- * @see issue 3 item 2 (fast training kernels)
  */
 export function winogradFilterGradWasm(
   backend: BackendWasm,
