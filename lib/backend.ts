@@ -71,6 +71,20 @@ export function describeBackend(info: BackendInfo): string {
   return `${info.name}, ${threads} (${info.reason}${extra})`;
 }
 
+/**
+ * The backend computing now, in words: initTf's choice when it is still the
+ * active backend, else the name of the one set directly with tf.setBackend.
+ */
+export async function backendInUse(): Promise<
+  { name: string; description: string }
+> {
+  const name = tf.getBackend();
+  const info = chosen ? await chosen.catch(() => undefined) : undefined;
+  return info?.name === name
+    ? { name, description: describeBackend(info) }
+    : { name, description: `${name} (set with tf.setBackend)` };
+}
+
 /** Cores the runtime reports (no permission needed). */
 export function coreCount(): number {
   return Math.max(1, navigator.hardwareConcurrency || 1);

@@ -51,7 +51,6 @@ export * from "./colourize.ts";
 // experiments and analysis (Parts A and B)
 export * from "./experiments/settings.ts";
 export * from "./experiments/experiment_data.ts";
-export * from "./experiments/run_cache.ts";
 export * from "./experiments/train_runs.ts";
 export * from "./experiments/definitions.ts";
 export * from "./analysis/accounting.ts";
@@ -66,7 +65,7 @@ export * from "./analysis/batch_size.ts";
 export * from "./analysis/run_table.ts";
 
 // fine-tuning (Part C)
-export * from "./finetune/deeplab.ts";
+export * from "./models/deeplab.ts";
 export * from "./finetune/fine_tune.ts";
 export * from "./finetune/metrics.ts";
 export * from "./finetune/pretrain.ts";
@@ -83,15 +82,6 @@ export {
   type SizeRatio,
   sizeRatios,
 } from "./finetune/cost_fit.ts";
-export {
-  gatherBatch as gatherPixelBatch,
-  type PixelDataset,
-  type PixelEpochLogs,
-  type PixelTrainOptions,
-  predictAll,
-  predictPixels,
-  trainPixels,
-} from "./finetune/pixel_training.ts";
 export * from "./finetune/study.ts";
 export * from "./finetune/study_views.ts";
 export * from "./finetune/cost_answer.ts";

@@ -3,18 +3,19 @@
  * colourizes the user's own photos with a trained model (lib/colourize.ts),
  * writing `DIR/<stem>_colourized.png` and `DIR/<stem>_comparison.png`.
  *
- * The model comes from `--run DIR` (a `deno task train --out` folder or a run
- * cache folder `data/runs/<runId>`), else from the most recent complete run
- * of the chosen model type in the run cache (lib/experiments/run_cache.ts).
+ * The model comes from `--run DIR` (any run folder: `deno task train --out`,
+ * a notebook's or `train:all`'s `data/runs/<runId>`), else from the handout's
+ * run of the chosen model in the run cache (lib/run/find.ts), and the CLI
+ * says which run it took.
  *
  * Started as `colourize.ts --launch ARGS` (the deno task), it only works out
  * the narrowest permissions for ARGS and runs itself again with exactly those
  * (as lib/cli/launch.ts does for `train`): read the project, the images and
  * the run; write only --out; FFI only for sharp; no network.
  *
- * The parts live in their own modules (arguments, run loading, finding the
- * latest run, permissions); this one runs the CLI and re-exports them, so
- * that `lib/cli/colourize.ts` stays the one entry point and import path.
+ * The parts live in their own modules (arguments, permissions; runs are
+ * found and loaded by lib/run/); this one runs the CLI and re-exports them,
+ * so that `lib/cli/colourize.ts` stays the one entry point and import path.
  *
  * @module
  */
@@ -27,14 +28,11 @@ import {
 import { workerModules } from "./colourize_modules.ts";
 import { colourizeCommand } from "./colourize_permissions.ts";
 import { CACHE_DIR } from "./cache_dir.ts";
-import { latestRun, noModelMessage } from "./latest_run.ts";
-import { PROJECT_ROOT } from "./launch.ts";
-import {
-  describeTrainedRun,
-  loadTrainedRun,
-  type TrainedRun,
-} from "./trained_run.ts";
+import { PROJECT_ROOT, runChild } from "./launch.ts";
+import { watchParent } from "./parent_watch.ts";
 import { UsageError } from "./train_args.ts";
+import { describeRun, findHandoutRun, listRuns } from "../run/find.ts";
+import type { Run } from "../run/load.ts";
 
 export {
   COLOURIZE_USAGE,
@@ -46,12 +44,6 @@ export {
   colourizeCommand,
   colourizePermissions,
 } from "./colourize_permissions.ts";
-export { latestRun, noModelMessage } from "./latest_run.ts";
-export {
-  describeTrainedRun,
-  loadTrainedRun,
-  type TrainedRun,
-} from "./trained_run.ts";
 
 /** Where the CLI writes text. */
 export interface ColourizeIo {
@@ -80,32 +72,43 @@ export async function runColourizeCli(
   const say = (line: string) => io.out(`${line}\n`);
   const kind = args.model ?? "unet";
   const runsDir = args.runs ?? `${PROJECT_ROOT}/${CACHE_DIR}/runs`;
-  const runDir = args.run ?? (await latestRun(runsDir, kind));
+  let runDir = args.run;
   if (runDir === undefined) {
-    io.err(`error: ${noModelMessage(kind, runsDir)}`);
-    return 1;
+    const found = await findHandoutRun(runsDir, kind);
+    if (!found) {
+      io.err(`error: ${await noModelMessage(kind, runsDir)}`);
+      return 1;
+    }
+    say(
+      `using the handout's ${kind} (batch 100, lr 0.001, 25 epochs, seed 0) from the run cache; --run DIR takes another`,
+    );
+    runDir = found.dir;
   }
   const m = await workerModules();
-  let run: TrainedRun;
+  let run: Run;
   try {
     say(`backend: ${m.describeBackend(await m.initTf())}`);
-    run = await loadTrainedRun(runDir);
+    run = await m.loadRun(runDir);
+    if (run.config.task !== "colourization" || !run.palette) {
+      throw new Error(
+        `${runDir} holds a segmentation run, not a colourization model`,
+      );
+    }
   } catch (e) {
     io.err(`error: ${(e as Error).message}\n`);
     return 1;
   }
+  const palette = run.palette;
   try {
-    if (args.run && args.model && args.model !== run.kind) {
+    if (args.run && args.model && args.model !== run.config.model) {
       io.err(
-        `error: --model ${args.model} but ${args.run} holds a ${run.kind} model\n`,
+        `error: --model ${args.model} but ${args.run} holds a ${run.config.model} model\n`,
       );
       return 2;
     }
-    say(`model: ${describeTrainedRun(run)}`);
-    say(
-      `palette: ${run.palette.numColours} colours, ${run.palette.description}`,
-    );
-    if (run.synthetic) {
+    say(`model: ${describeRun(run)}`);
+    say(`palette: ${palette.numColours} colours, ${palette.description}`);
+    if (run.json.data.synthetic) {
       say(
         "NOTE: this model was trained on SYNTHETIC data: expect colours that mean little on photos",
       );
@@ -115,7 +118,7 @@ export async function runColourizeCli(
     for (const image of args.images) {
       try {
         const bytes = await readImage(image);
-        const c = await m.colourizeImage(run.model, run.palette, bytes, {
+        const c = await m.colourizeImage(run.model, palette, bytes, {
           mode: args.mode,
           source: image,
         });
@@ -176,11 +179,35 @@ if (import.meta.main) {
       );
       Deno.exit(e.message ? 2 : 0);
     }
-    const child = new Deno.Command(Deno.execPath(), {
-      args: command,
-      cwd: PROJECT_ROOT,
-    }).spawn();
-    Deno.exit((await child.status).code);
+    Deno.exit(await runChild(command));
   }
+  watchParent();
   Deno.exit(await runColourizeCli(Deno.args, io));
+}
+
+/**
+ * What to do when the handout's run of `kind` is not cached: how to train
+ * it, and the runs of that model that are there (for --run).
+ */
+export async function noModelMessage(
+  kind: string,
+  runsDir: string,
+): Promise<string> {
+  const notebook = kind === "cnn"
+    ? "notebooks/01_colourization.ipynb"
+    : "notebooks/04_skip_connections.ipynb";
+  const others = (await listRuns(runsDir)).filter((r) =>
+    r.json.config.model === kind
+  );
+  const list = others.length
+    ? `\nother ${kind} runs in the cache (pass one with --run DIR):\n${
+      others.slice(0, 5).map((r) => `  ${describeRun(r)}`).join("\n")
+    }\n`
+    : "";
+  return `the handout's ${kind} run (batch 100, lr 0.001, 25 epochs, seed 0) is not in ${runsDir}. Train it first, either:
+  deno task train --model ${kind} --out runs/${kind}
+then colourize with it:
+  deno task colourize IMAGE... --run runs/${kind} --out DIR
+or run ${notebook} (or \`deno task report\`), which caches it in data/runs/.
+${list}`;
 }

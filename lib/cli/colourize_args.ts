@@ -21,7 +21,7 @@ export interface ColourizeArgs {
   images: string[];
   /** Model type to look for in the run cache (undefined: unet; with --run: the run's own). */
   model?: "cnn" | "unet";
-  /** A run folder; undefined: the most recent cached run of `model`. */
+  /** A run folder; undefined: the handout's run of `model` in the run cache. */
   run?: string;
   /** The run cache searched when there is no --run (default the project's data/runs). */
   runs?: string;
@@ -41,7 +41,8 @@ DIR/<stem>_comparison.png (original, grey, model output, colourized).
 
   --model  the model type to take from the run cache (default unet)
   --run    a run folder: \`deno task train --out\` or data/runs/<runId>
-           (default: the most recent complete run of --model in --runs)
+           (default: the handout's run of --model in --runs: batch 100,
+           lr 0.001, 25 epochs, seed 0)
   --runs   the run cache to search (default data/runs)
   --mode   luminance (default): ${MODES.luminance};
            palette: ${MODES.palette}

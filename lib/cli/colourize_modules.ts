@@ -11,12 +11,11 @@
  * environment variables and loads a native module).
  */
 export async function workerModules() {
-  const [backend, colourize, runCache, checkpoint, files] = await Promise.all([
+  const [backend, colourize, load, files] = await Promise.all([
     import("../backend.ts"),
     import("../colourize.ts"),
-    import("../experiments/run_cache.ts"),
-    import("../train/checkpoint.ts"),
+    import("../run/load.ts"),
     import("../io/file_handler.ts"),
   ]);
-  return { ...backend, ...colourize, ...runCache, ...checkpoint, ...files };
+  return { ...backend, ...colourize, ...load, ...files };
 }

@@ -29,12 +29,8 @@ export function colourizePermissions(
   const at = (p: string) => resolve(ctx.projectRoot, p);
   const out = at(args.out);
   const read = [ctx.projectRoot, out, ...args.images.map(at)];
-  if (args.run) {
-    read.push(at(args.run), resolve(at(args.run), "../../palettes"));
-  }
-  if (args.runs) {
-    read.push(at(args.runs), resolve(at(args.runs), "../palettes"));
-  }
+  if (args.run) read.push(at(args.run));
+  if (args.runs) read.push(at(args.runs));
   const ffi: string[] = [];
   // As lib/cli/permissions.ts trainPermissions: the wasm backend's files and sharp's native module.
   if (ctx.npmCache) {

@@ -8,10 +8,10 @@
  * @module
  */
 import { initTf } from "../backend.ts";
+import { watchParent } from "./parent_watch.ts";
 import {
   runFineTuneStudy,
   saveStudy,
-  studyCacheDir,
   type StudyResult,
 } from "../finetune/study.ts";
 import {
@@ -151,14 +151,13 @@ export async function runFineTuneCli(
   });
   for (const line of studyLines(result)) print(line);
   await saveStudy(result, args.out);
-  // Also where notebooks/06_fine_tuning.ipynb looks for a study with these settings.
-  await saveStudy(result, await studyCacheDir(backend, studyOptions));
   print(
     `results: ${args.out}/results.json, predictions (seed 0): ${args.out}/predictions.png`,
   );
 }
 
 if (import.meta.main) {
+  watchParent();
   let args: FineTuneArgs | "help";
   try {
     args = parseFineTuneArgs(Deno.args);
@@ -176,4 +175,5 @@ if (import.meta.main) {
       Deno.exit(1);
     }
   }
+  Deno.exit(0);
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { npmCacheDir, PROJECT_ROOT } from "./launch.ts";
+import { npmCacheDir, PROJECT_ROOT, runChild } from "./launch.ts";
 import { permissionFlags, trainPermissions } from "./permissions.ts";
 import type { TrainArgs } from "./train_args.ts";
 import {
@@ -62,9 +62,5 @@ if (import.meta.main) {
     console.log(USAGE);
     Deno.exit(0);
   }
-  const child = new Deno.Command(Deno.execPath(), {
-    args: command,
-    cwd: PROJECT_ROOT,
-  }).spawn();
-  Deno.exit((await child.status).code);
+  Deno.exit(await runChild(command));
 }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { watchedChild } from "./parent_watch.ts";
 import { permissionFlags, trainPermissions } from "./permissions.ts";
 import { parseTrainArgs, USAGE, UsageError } from "./train_args.ts";
 
@@ -63,11 +64,29 @@ if (import.meta.main) {
     console.error(e.message ? `error: ${e.message}\n\n${USAGE}` : USAGE);
     Deno.exit(e.message ? 2 : 0);
   }
+  Deno.exit(await runChild(command));
+}
+
+/**
+ * Runs `deno <command>` in the project as a child that ends with this
+ * process (lib/cli/parent_watch.ts), and returns its exit code. Ctrl-C
+ * reaches the child from the terminal (same process group) and the child
+ * stops cleanly; this process waits for it. SIGTERM is passed on.
+ */
+export async function runChild(command: string[]): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), {
     args: command,
     cwd: PROJECT_ROOT,
+    ...watchedChild(),
   }).spawn();
-  // Ctrl-C reaches the child too (same process group); wait for its exit.
-  const status = await child.status;
-  Deno.exit(status.code);
+  const ignore = () => {};
+  const term = () => child.kill("SIGTERM");
+  Deno.addSignalListener("SIGINT", ignore);
+  Deno.addSignalListener("SIGTERM", term);
+  try {
+    return (await child.status).code;
+  } finally {
+    Deno.removeSignalListener("SIGINT", ignore);
+    Deno.removeSignalListener("SIGTERM", term);
+  }
 }

@@ -1,44 +1,31 @@
 /**
- * `deno task train`: trains the handout's CNN or UNet from the command line.
- * Run through lib/cli/launch.ts, which grants this process only the
- * permissions its arguments need.
+ * `deno task train`: trains the handout's CNN or UNet from the command line
+ * into a run folder (lib/run/run_json.ts), through the same run function as
+ * the notebooks (lib/run/run.ts). Run through lib/cli/launch.ts, which grants
+ * this process only the permissions its arguments need.
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import { type BackendInfo, describeBackend, initTf } from "../backend.ts";
+import { describeBackend, initTf } from "../backend.ts";
 import { DEFAULTS } from "../config.ts";
-import { greyImages, limitImageSet } from "../data/batches.ts";
 import { loadCategoryData } from "../data/cifar.ts";
-import {
-  loadOrComputePalette,
-  nearestColourLabels,
-  readPaletteFile,
-} from "../data/palette.ts";
+import { loadOrComputePalette, readPaletteFile } from "../data/palette.ts";
 import type { CategoryData, Palette } from "../data/types.ts";
-import { writeFileAtomic } from "../io/file_handler.ts";
-import { buildCnn } from "../models/cnn.ts";
-import { buildUNet } from "../models/unet.ts";
-import { CHECKPOINT_FILE, readCheckpoint } from "../train/checkpoint.ts";
-import { predictLabels } from "../train/evaluate.ts";
-import { trainModel } from "../train/fit.ts";
+import { trainOrLoad } from "../run/run.ts";
+import { RUN_FILES } from "../run/run_json.ts";
 import {
   formatDuration,
   progressReporter,
   type ProgressSink,
 } from "../train/progress.ts";
-import type { EpochRecord } from "../train/types.ts";
 import { CACHE_DIR } from "./cache_dir.ts";
-import { sampleSheetPng } from "./samples.ts";
+import { watchParent } from "./parent_watch.ts";
 import {
   parseTrainArgs,
   type TrainArgs,
   USAGE,
   UsageError,
 } from "./train_args.ts";
-
-/** Validation images drawn in samples.png. */
-export const SAMPLE_COUNT = 10;
 
 /** Where the CLI writes text. */
 export interface CliIo {
@@ -48,34 +35,27 @@ export interface CliIo {
   err: (text: string) => void;
 }
 
-/** What run.json records. */
-export interface RunInfo {
-  command: string[];
-  config: Record<string, unknown>;
-  backend: BackendInfo;
-  data: CategoryData["source"] & {
-    category: number;
-    categoryName: string;
-    trainImages: number;
-    valImages: number;
-  };
-  palette: { description: string; numColours: number; file?: string };
-  versions: Record<string, string>;
-  modelParams: number;
-  startedAt: string;
-  finishedAt: string;
-  /** Wall time of this invocation. */
-  wallSeconds: number;
-  /** Epochs that came from a checkpoint (0 for a fresh run). */
-  resumedFromEpoch: number;
-  final?: EpochRecord;
-}
+/** Errors that are the user's to fix: one line, no stack trace. */
+const USER_ERRORS = [
+  "UsageError",
+  "DataError",
+  "DownloadError",
+  "NonFiniteLossError",
+  "ConfigError",
+  "RangeError",
+  "PermissionDenied",
+  "NotCapable",
+];
 
 /**
  * Runs the whole CLI; returns the process exit code (0 ok, 1 failure,
- * 2 bad command line).
+ * 2 bad command line, 130 stopped by Ctrl-C).
  */
-export async function runTrainCli(argv: string[], io: CliIo): Promise<number> {
+export async function runTrainCli(
+  argv: string[],
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
   let args: TrainArgs;
   try {
     args = parseTrainArgs(argv);
@@ -85,25 +65,23 @@ export async function runTrainCli(argv: string[], io: CliIo): Promise<number> {
     return e.message ? 2 : 0;
   }
   try {
-    await train(args, argv, io);
+    await train(args, argv, io, signal);
     return 0;
   } catch (e) {
     const err = e as Error;
-    const known = [
-      "UsageError",
-      "DataError",
-      "DownloadError",
-      "NonFiniteLossError",
-      "RangeError",
-      "PermissionDenied",
-      "NotCapable",
-    ];
+    if (signal?.aborted) {
+      io.err(
+        `stopped: the checkpoint of the last complete epoch is in ${args.out}; ` +
+          `continue with the same command and --resume\n`,
+      );
+      return 130;
+    }
     io.err(
       `error: ${
-        known.includes(err.name) ? err.message : err.stack ?? err.message
+        USER_ERRORS.includes(err.name) ? err.message : err.stack ?? err.message
       }\n`,
     );
-    return 1;
+    return err.name === "UsageError" ? 2 : 1;
   }
 }
 
@@ -111,159 +89,113 @@ async function train(
   args: TrainArgs,
   argv: string[],
   io: CliIo,
+  signal?: AbortSignal,
 ): Promise<void> {
-  const started = new Date();
   const t0 = performance.now();
   const say = (line: string) => io.out.write(`${line}\n`);
+  await prepareOut(args);
   const reporter = progressReporter(io.out);
-  const ckptPath = `${args.out}/${CHECKPOINT_FILE}`;
-  if (!args.resume && (await exists(ckptPath))) {
-    throw new UsageError(
-      `${args.out} already holds a checkpoint: pass --resume to continue it, or choose another --out`,
-    );
-  }
-  await Deno.mkdir(args.out, { recursive: true });
-
   const backend = await initTf();
   say(`backend: ${describeBackend(backend)}`);
-  const full = await loadCategoryData({
+  const data = await loadCategoryData({
     data: args.data,
     cacheDir: CACHE_DIR,
     onProgress: reporter.onDownload,
   });
-  say(`data: ${full.source.description}`);
-  if (full.source.synthetic) {
+  say(`data: ${data.source.description}`);
+  if (data.source.synthetic) {
     say("NOTE: SYNTHETIC DATA - these results say nothing about CIFAR-10");
   }
-  const palette = await choosePalette(args, full);
+  const palette = await choosePalette(args, data);
   say(`palette: ${palette.description}`);
-  const trainSet = limitImageSet(full.train, args.limitTrain);
-  const valSet = limitImageSet(full.val, args.limitVal);
-  const { height, width } = trainSet;
-  const data = {
-    trainX: greyImages(trainSet),
-    trainY: nearestColourLabels(trainSet.images, palette),
-    valX: greyImages(valSet),
-    valY: nearestColourLabels(valSet.images, palette),
-    height,
-    width,
-    numColours: palette.numColours,
-  };
-  const modelOpts = {
-    numFilters: args.numFilters,
-    numColours: palette.numColours,
-    kernelSize: args.kernelSize,
-    height,
-    width,
-    seed: args.seed,
-  };
-  const model = args.model === "cnn"
-    ? buildCnn(modelOpts)
-    : buildUNet(modelOpts);
   say(
-    `model: ${args.model}, ${model.countParams()} parameters; ${trainSet.count} training and ` +
-      `${valSet.count} validation images; ${args.numEpochs} epochs, batch ${args.batchSize}, lr ${args.learningRate}`,
+    `model: ${args.model}; ${args.numEpochs} epochs, batch ${args.batchSize}, lr ${args.learningRate}, seed ${args.seed}`,
   );
-  const config = {
-    model: args.model,
-    ...modelOpts,
-    dataSha256: full.source.sha256,
-    category: full.category,
-    paletteColours: Array.from(palette.colours),
-    limitTrain: args.limitTrain ?? null,
-    limitVal: args.limitVal ?? null,
-  };
-  const resumedFromEpoch = args.resume && (await exists(ckptPath))
-    ? (await readCheckpoint(ckptPath)).epoch
-    : 0;
-  if (resumedFromEpoch > 0) {
-    say(`resuming after epoch ${resumedFromEpoch} from ${ckptPath}`);
-  }
-  const history = await trainModel(model, data, {
-    numEpochs: args.numEpochs,
-    batchSize: args.batchSize,
-    learningRate: args.learningRate,
-    seed: args.seed,
-    resume: args.resume,
-    checkpoint: { dir: args.out, config },
-    onBatchEnd: reporter.onBatchEnd,
-    onEpochEnd: async (record, all) => {
-      reporter.onEpochEnd(record);
-      await writeFileAtomic(
-        `${args.out}/history.json`,
-        JSON.stringify(all, null, 2) + "\n",
-      );
-    },
-  });
-  reporter.finish();
-  await writeFileAtomic(
-    `${args.out}/history.json`,
-    JSON.stringify(history, null, 2) + "\n",
-  );
-
-  const count = Math.min(SAMPLE_COUNT, valSet.count);
-  const grey = data.valX.subarray(0, count * height * width);
-  const predicted = await predictLabels(model, grey, { count, height, width });
-  const png = await sampleSheetPng({
-    images: valSet,
-    grey,
-    predicted,
-    truth: data.valY,
-    palette,
-    count,
-  });
-  await writeFileAtomic(`${args.out}/samples.png`, png);
-
-  const info: RunInfo = {
-    command: ["deno", "task", "train", ...argv],
-    config: {
-      ...config,
+  const run = await trainOrLoad(
+    {
+      model: args.model,
       numEpochs: args.numEpochs,
       batchSize: args.batchSize,
       learningRate: args.learningRate,
+      seed: args.seed,
+      numFilters: args.numFilters,
+      kernelSize: args.kernelSize,
+      limitTrain: args.limitTrain,
+      limitVal: args.limitVal,
     },
-    backend,
-    data: {
-      ...full.source,
-      category: full.category,
-      categoryName: full.categoryName,
-      trainImages: trainSet.count,
-      valImages: valSet.count,
+    { colour: { data, palette } },
+    {
+      dir: args.out,
+      onLine: say,
+      onBatchEnd: reporter.onBatchEnd,
+      onEpochEnd: (record) => reporter.onEpochEnd(record),
+      signal,
+      command: ["deno", "task", "train", ...argv],
     },
-    palette: {
-      description: palette.description,
-      numColours: palette.numColours,
-      file: args.palette,
-    },
-    versions: {
-      ...tf.version,
-      deno: Deno.version.deno,
-      v8: Deno.version.v8,
-      typescript: Deno.version.typescript,
-    },
-    modelParams: model.countParams(),
-    startedAt: started.toISOString(),
-    finishedAt: new Date().toISOString(),
-    wallSeconds: (performance.now() - t0) / 1000,
-    resumedFromEpoch,
-    final: history.at(-1),
-  };
-  await writeFileAtomic(
-    `${args.out}/run.json`,
-    JSON.stringify(info, null, 2) + "\n",
   );
-  model.dispose();
-  const last = history.at(-1);
+  reporter.finish();
+  run.model.dispose();
+  const last = run.history.at(-1);
+  if (run.cached) {
+    say(`${args.out} already holds this run, complete: nothing to train`);
+  }
   if (last) {
+    const files = Object.values(RUN_FILES).join(",");
     say(
-      `done in ${formatDuration(info.wallSeconds)}: val loss ${
+      `done in ${formatDuration((performance.now() - t0) / 1000)}: val loss ${
         last.valLoss.toFixed(4)
-      }, ` +
-        `val accuracy ${
-          (100 * last.valAccuracy).toFixed(1)
-        }%; wrote ${args.out}/{history.json,run.json,samples.png,${CHECKPOINT_FILE}}`,
+      }, val accuracy ${
+        (100 * last.valAccuracy).toFixed(1)
+      }%; wrote ${args.out}/{${files}}`,
     );
   }
+}
+
+/**
+ * Checks --out before anything is loaded: a folder (created if missing) that
+ * can be written, holding no checkpoint unless --resume.
+ */
+async function prepareOut(args: TrainArgs): Promise<void> {
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = await Deno.stat(args.out);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new UsageError(
+        `--out ${args.out} is not a writable folder (${reason(e)})`,
+      );
+    }
+  }
+  if (info && !info.isDirectory) {
+    throw new UsageError(`--out ${args.out} is a file, not a folder`);
+  }
+  try {
+    await Deno.mkdir(args.out, { recursive: true });
+    const probe = `${args.out}/.write-test-${Deno.pid}`;
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (e) {
+    throw new UsageError(
+      `--out ${args.out} is not a writable folder (${reason(e)})`,
+    );
+  }
+  if (!args.resume) {
+    try {
+      await Deno.stat(`${args.out}/${RUN_FILES.checkpoint}`);
+      throw new UsageError(
+        `${args.out} already holds a run: pass --resume to continue it, or choose another --out`,
+      );
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+}
+
+function reason(e: unknown): string {
+  return e instanceof Deno.errors.PermissionDenied ||
+      e instanceof Deno.errors.NotCapable
+    ? "permission denied"
+    : (e as Error).message;
 }
 
 async function choosePalette(
@@ -273,23 +205,16 @@ async function choosePalette(
   if (args.palette) return await readPaletteFile(args.palette);
   return await loadOrComputePalette(data, {
     numColours: DEFAULTS.numColours,
-    seed: args.seed,
+    seed: DEFAULTS.seed,
     cacheDir: CACHE_DIR,
   });
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
 if (import.meta.main) {
+  watchParent();
   const encoder = new TextEncoder();
+  const stop = new AbortController();
+  Deno.addSignalListener("SIGINT", () => stop.abort());
   const code = await runTrainCli(Deno.args, {
     out: {
       write: (text) => Deno.stdout.writeSync(encoder.encode(text)),
@@ -299,6 +224,6 @@ if (import.meta.main) {
         : undefined,
     },
     err: (text) => Deno.stderr.writeSync(encoder.encode(text)),
-  });
+  }, stop.signal);
   Deno.exit(code);
 }

@@ -7,7 +7,9 @@ import { parseArgs } from "node:util";
 import { DEFAULTS } from "../config.ts";
 
 /** The models the CLI can train. */
-export type ModelKind = "cnn" | "unet";
+export type ModelKind = "cnn" | "unet" | "unet_no_input_skip";
+
+const MODELS: readonly ModelKind[] = ["cnn", "unet", "unet_no_input_skip"];
 
 /** Checked arguments of `deno task train`. */
 export interface TrainArgs {
@@ -41,21 +43,24 @@ export class UsageError extends Error {
 
 /** Help text of `deno task train`. */
 export const USAGE =
-  `Usage: deno task train --model cnn|unet --epochs N --batch-size B --lr X --out DIR
+  `Usage: deno task train --model cnn|unet|unet_no_input_skip --out DIR
+                       [--epochs ${DEFAULTS.numEpochs}] [--batch-size ${DEFAULTS.batchSize}] [--lr ${DEFAULTS.learningRate}]
                        [--nf ${DEFAULTS.numFilters}] [--kernel ${DEFAULTS.kernelSize}] [--seed ${DEFAULTS.seed}]
                        [--data PATH|synthetic] [--palette FILE.npy|FILE.json]
                        [--limit-train N] [--limit-val N] [--resume]
 
 Trains the handout's CNN or UNet to colourize CIFAR-10 horses and writes
-DIR/history.json, DIR/run.json, DIR/samples.png and DIR/checkpoint.bin.
+DIR/history.json, DIR/run.json, DIR/samples.png and DIR/checkpoint.bin
+(the run folder every colourlab tool reads). Defaults are the handout's.
 
-  --model        cnn or unet
+  --model        cnn, unet, or unet_no_input_skip (the ablation)
   --epochs       total number of epochs (with --resume too)
   --batch-size   images per Adam step
-  --lr           Adam learning rate
+  --lr           Adam learning rate (the handout's CNN used 0.3)
   --nf           filters of the first layer (NF)
   --kernel       convolution kernel size (K)
-  --seed         seed of initialisation, shuffle and palette
+  --seed         seed of the initialisation and the shuffle (the palette is the
+                 data's: k-means with seed 0, as the handout ships one)
   --data         CIFAR-10 binary archive (.tar.gz) or its extracted folder, or
                  "synthetic"; default: $COLOURLAB_DATA, the cache in data/, or
                  a download of the official archive
@@ -63,8 +68,8 @@ DIR/history.json, DIR/run.json, DIR/samples.png and DIR/checkpoint.bin.
                  with ${DEFAULTS.numColours} colours over the training pixels
   --limit-train  use only the first N training images
   --limit-val    use only the first N validation images
-  --resume       continue from DIR/checkpoint.bin
-  --out          run folder
+  --resume       continue from DIR/checkpoint.bin (after Ctrl-C, say)
+  --out          run folder (created if missing)
 `;
 
 function positiveInt(
@@ -78,7 +83,7 @@ function positiveInt(
   }
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
     throw new UsageError(
-      `--${name} must be a positive whole number, got "${value}"`,
+      `--${name} must be a positive integer, got ${value}`,
     );
   }
   return Number(value);
@@ -92,7 +97,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinValues(argv, VALUE_FLAGS),
       strict: true,
       allowPositionals: false,
       options: {
@@ -117,24 +122,23 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   }
   const v = parsed.values;
   if (v.help) throw new UsageError("");
-  if (v.model !== "cnn" && v.model !== "unet") {
+  if (!MODELS.includes(v.model as ModelKind)) {
     throw new UsageError(
       v.model === undefined
-        ? "--model is required (cnn or unet)"
-        : `--model must be cnn or unet, got "${v.model}"`,
+        ? `--model is required (${MODELS.join(", ")})`
+        : `--model must be one of ${MODELS.join(", ")}, got ${v.model}`,
     );
   }
-  const lr = v.lr === undefined ? NaN : Number(v.lr);
-  if (v.lr === undefined) throw new UsageError("--lr is required");
-  if (!Number.isFinite(lr) || lr <= 0 || v.lr.trim() === "") {
-    throw new UsageError(`--lr must be a positive number, got "${v.lr}"`);
+  const lr = v.lr === undefined ? DEFAULTS.learningRate : Number(v.lr);
+  if (!Number.isFinite(lr) || lr <= 0 || v.lr?.trim() === "") {
+    throw new UsageError(`--lr must be a positive number, got ${v.lr}`);
   }
   const seed = v.seed === undefined ? DEFAULTS.seed : Number(v.seed);
   if (
     !Number.isInteger(seed) || seed < 0 ||
     (v.seed !== undefined && v.seed.trim() === "")
   ) {
-    throw new UsageError(`--seed must be a whole number >= 0, got "${v.seed}"`);
+    throw new UsageError(`--seed must be an integer >= 0, got ${v.seed}`);
   }
   if (v.out === undefined || v.out.trim() === "") {
     throw new UsageError("--out DIR is required");
@@ -146,9 +150,9 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     throw new UsageError("--palette must not be empty");
   }
   return {
-    model: v.model,
-    numEpochs: positiveInt("epochs", v.epochs),
-    batchSize: positiveInt("batch-size", v["batch-size"]),
+    model: v.model as ModelKind,
+    numEpochs: positiveInt("epochs", v.epochs, DEFAULTS.numEpochs),
+    batchSize: positiveInt("batch-size", v["batch-size"], DEFAULTS.batchSize),
     learningRate: lr,
     numFilters: positiveInt("nf", v.nf, DEFAULTS.numFilters),
     kernelSize: positiveInt("kernel", v.kernel, DEFAULTS.kernelSize),
@@ -164,4 +168,42 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     resume: v.resume ?? false,
     out: v.out,
   };
+}
+
+/** The flags of `deno task train` that take a value. */
+const VALUE_FLAGS = [
+  "model",
+  "epochs",
+  "batch-size",
+  "lr",
+  "nf",
+  "kernel",
+  "seed",
+  "data",
+  "palette",
+  "limit-train",
+  "limit-val",
+  "out",
+];
+
+/**
+ * `--flag value` pairs of the flags in `withValue` joined as `--flag=value`,
+ * so that a value starting with "-" (`--epochs -1`) reaches the checks that
+ * explain what the flag accepts, instead of being read as a flag.
+ */
+export function joinValues(
+  argv: string[],
+  withValue: readonly string[],
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (
+      a.startsWith("--") && withValue.includes(a.slice(2)) &&
+      i + 1 < argv.length && !/^--[a-z]/.test(argv[i + 1])
+    ) {
+      out.push(`${a}=${argv[++i]}`);
+    } else out.push(a);
+  }
+  return out;
 }

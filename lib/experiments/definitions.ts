@@ -7,7 +7,10 @@
  * @module
  */
 import { DEFAULTS } from "../config.ts";
-import type { ExperimentSpec, ModelKind } from "./run_cache.ts";
+import type { ColourizationInput, ColourModel } from "../run/config.ts";
+
+type ExperimentSpec = ColourizationInput;
+type ModelKind = ColourModel;
 import type { ExperimentSettings } from "./settings.ts";
 
 /**
@@ -111,10 +114,12 @@ export function batchSizeSpecs(settings: ExperimentSettings): ExperimentSpec[] {
 
 /** A short label of a run for legends, e.g. "UNet bs 50 seed 1". */
 export function specLabel(spec: ExperimentSpec): string {
-  const name =
-    { cnn: "CNN", unet: "UNet", unet_no_input_skip: "UNet without input skip" }[
-      spec.model
-    ];
+  const name = {
+    cnn: "CNN",
+    unet: "UNet",
+    unet_no_input_skip: "UNet without input skip",
+    deeplab: "DeepLab",
+  }[spec.model];
   return `${name} lr ${spec.learningRate} bs ${spec.batchSize} seed ${spec.seed}`;
 }
 

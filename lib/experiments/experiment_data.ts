@@ -6,9 +6,9 @@
  * @module
  */
 import { DEFAULTS } from "../config.ts";
-import { greyImages, limitImageSet } from "../data/batches.ts";
 import { loadCategoryData } from "../data/cifar.ts";
-import { loadOrComputePalette, nearestColourLabels } from "../data/palette.ts";
+import { loadOrComputePalette } from "../data/palette.ts";
+import { colourTrainData } from "../data/train_data.ts";
 import type { CategoryData, Palette } from "../data/types.ts";
 import type { TrainData } from "../train/types.ts";
 import { type ExperimentSettings, projectDataDir } from "./settings.ts";
@@ -44,8 +44,6 @@ export async function loadExperimentData(
   return { data, palette };
 }
 
-const prepared = new WeakMap<ExperimentData, Map<string, TrainData>>();
-
 /**
  * Grey inputs and palette labels of the first `limitTrain` training and
  * `limitVal` validation images (computed once per data and limits).
@@ -55,22 +53,5 @@ export function trainData(
   exp: ExperimentData,
   limits: { limitTrain?: number; limitVal?: number } = {},
 ): TrainData {
-  const key = `${limits.limitTrain}/${limits.limitVal}`;
-  let byLimits = prepared.get(exp);
-  if (!byLimits) prepared.set(exp, byLimits = new Map());
-  const hit = byLimits.get(key);
-  if (hit) return hit;
-  const train = limitImageSet(exp.data.train, limits.limitTrain);
-  const val = limitImageSet(exp.data.val, limits.limitVal);
-  const result: TrainData = {
-    trainX: greyImages(train),
-    trainY: nearestColourLabels(train.images, exp.palette),
-    valX: greyImages(val),
-    valY: nearestColourLabels(val.images, exp.palette),
-    height: train.height,
-    width: train.width,
-    numColours: exp.palette.numColours,
-  };
-  byLimits.set(key, result);
-  return result;
+  return colourTrainData(exp.data, exp.palette, limits);
 }

@@ -18,6 +18,7 @@ import type { BackendInfo } from "../backend.ts";
 import { describeBackend } from "../backend.ts";
 import { DEFAULTS } from "../config.ts";
 import type { CategoryData } from "../data/types.ts";
+export { projectDataDir } from "../io/data_dir.ts";
 
 /** The knobs every notebook reads. */
 export interface ExperimentSettings {
@@ -43,15 +44,6 @@ export interface ExperimentSettings {
   analysisImages: number;
   /** The run seed of everything else (init, shuffle, palette). */
   seed: number;
-}
-
-/**
- * The project's data folder (absolute), whatever the working directory
- * (the kernel runs each notebook in notebooks/).
- * @see notebooks/01_colourization.ipynb
- */
-export function projectDataDir(): string {
-  return decodeURIComponent(new URL("../../data", import.meta.url).pathname);
 }
 
 function env(name: string): string | undefined {

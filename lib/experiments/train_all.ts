@@ -3,7 +3,7 @@
  * long full report can be prepared in the background and the notebooks then
  * read every result from the cache.
  *
- *   deno run -A lib/experiments/train_all.ts [--quick] [--data PATH|synthetic] [--list] [--shard I/N]
+ *   deno run -A lib/experiments/train_all.ts [--quick] [--data PATH|synthetic] [--list] [--shard I/N] [--cache DIR]
  *
  * Same settings as the notebooks (COLOURLAB_QUICK, COLOURLAB_DATA,
  * COLOURLAB_SEEDS, COLOURLAB_BATCH_SIZES; the flags set the first two).
@@ -18,7 +18,7 @@ import { describeBackend, initTf } from "../backend.ts";
 import { formatEpoch } from "../train/progress.ts";
 import { notebookSpecs, specLabel } from "./definitions.ts";
 import { loadExperimentData } from "./experiment_data.ts";
-import { isCached, trainOrLoad } from "./run_cache.ts";
+import { isCurrent, planRun, trainOrLoad } from "../run/run.ts";
 import { describeRun } from "./train_runs.ts";
 import { describeSettings, experimentSettings } from "./settings.ts";
 
@@ -26,23 +26,31 @@ async function main(args: string[]): Promise<number> {
   if (args.includes("--quick")) Deno.env.set("COLOURLAB_QUICK", "1");
   const at = args.indexOf("--data");
   if (at >= 0) Deno.env.set("COLOURLAB_DATA", args[at + 1]);
+  const c = args.indexOf("--cache");
+  const cacheDir = c >= 0 ? args[c + 1] : undefined;
   const backend = await initTf();
   const settings = experimentSettings();
-  const exp = await loadExperimentData(settings);
+  const exp = await loadExperimentData(settings, { cacheDir });
   console.log(describeSettings(settings, backend, exp.data));
   const specs = notebookSpecs(settings);
+  const sources = { colour: exp };
   const [shard, shards] = parseShard(args);
   for (const [i, spec] of specs.entries()) {
     if (i % shards !== shard) continue;
     const label = `[${i + 1}/${specs.length}] ${specLabel(spec)}`;
     if (args.includes("--list")) {
       console.log(
-        `${label}: ${(await isCached(spec, exp)) ? "cached" : "to train"}`,
+        `${label}: ${
+          (await isCurrent(await planRun(spec, sources, { cacheDir })))
+            ? "cached"
+            : "to train"
+        }`,
       );
       continue;
     }
-    const run = await trainOrLoad(spec, {
-      ...exp,
+    const run = await trainOrLoad(spec, sources, {
+      cacheDir,
+      onLine: (line) => console.log(`${label} ${line}`),
       onEpochEnd: (e) =>
         console.log(`${label} ${formatEpoch(e, spec.numEpochs)}`),
     });

@@ -6,27 +6,32 @@
  * @see notebooks/05_batch_size.ipynb
  * @module
  */
-import type { TrainOptions } from "../train/fit.ts";
+import type { ColourizationInput } from "../run/config.ts";
+import type { Run } from "../run/load.ts";
 import {
-  type ExperimentSpec,
-  isCached,
-  type RunResult,
+  isCurrent,
+  planRun,
   trainOrLoad,
   type TrainOrLoadOptions,
-} from "./run_cache.ts";
+} from "../run/run.ts";
+import type { TrainOptions } from "../train/fit.ts";
+import type { ExperimentData } from "./experiment_data.ts";
+
+type ExperimentSpec = ColourizationInput;
 
 /**
  * One line saying what a result is and whether it was trained now or read
  * from the cache, e.g. "unet_bs100_..._1a2b3c4d: read from cache (trained in 512 s)".
  * @see notebooks/04_skip_connections.ipynb
  */
-export function describeRun(run: RunResult): string {
+export function describeRun(run: Run): string {
   const last = run.history[run.history.length - 1];
+  const trainSeconds = run.json.timings.trainSeconds;
   const how = run.cached
     ? `read from cache ${run.dir} (trained earlier in ${
-      run.trainSeconds.toFixed(0)
+      trainSeconds.toFixed(0)
     } s)`
-    : `trained now in ${run.trainSeconds.toFixed(0)} s, cached in ${run.dir}`;
+    : `trained now in ${trainSeconds.toFixed(0)} s, cached in ${run.dir}`;
   const result = last
     ? `; final val loss ${last.valLoss.toFixed(3)}, val accuracy ${
       last.valAccuracy.toFixed(3)
@@ -50,19 +55,24 @@ export interface RunProgress {
  */
 export async function trainOrLoadAll(
   specs: ExperimentSpec[],
-  opts: Omit<TrainOrLoadOptions, "onBatchEnd" | "onEpochEnd"> & {
-    progress?: (label: string) => RunProgress;
-    label?: (spec: ExperimentSpec) => string;
-    onRun?: (run: RunResult) => void | Promise<void>;
-  },
-): Promise<RunResult[]> {
-  const runs: RunResult[] = [];
+  opts:
+    & Omit<TrainOrLoadOptions, "onBatchEnd" | "onEpochEnd" | "dir">
+    & ExperimentData
+    & {
+      progress?: (label: string) => RunProgress;
+      label?: (spec: ExperimentSpec) => string;
+      onRun?: (run: Run) => void | Promise<void>;
+    },
+): Promise<Run[]> {
+  const runs: Run[] = [];
+  const sources = { colour: { data: opts.data, palette: opts.palette } };
   for (const spec of specs) {
     // no progress display for a run that is only read from the cache
     const show = opts.progress &&
-      (opts.retrain || !(await isCached(spec, opts)));
+      (opts.retrain ||
+        !(await isCurrent(await planRun(spec, sources, opts))));
     const p = show ? opts.progress!(opts.label?.(spec) ?? spec.model) : {};
-    const run = await trainOrLoad(spec, {
+    const run = await trainOrLoad(spec, sources, {
       ...opts,
       onBatchEnd: p.onBatchEnd,
       onEpochEnd: p.onEpochEnd,

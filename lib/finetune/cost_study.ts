@@ -21,7 +21,7 @@ import {
   featureModel,
   HEAD_NAME,
   headVariables,
-} from "./deeplab.ts";
+} from "../models/deeplab.ts";
 
 /** The three ways of running a step (see the module doc). */
 export type CostMode = "a" | "b" | "c";

@@ -4,17 +4,17 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
-import type { SegmentationData } from "../data/weizmann.ts";
+import type { ColourizationInput } from "../run/config.ts";
+import type { EpochRecord } from "../train/types.ts";
 import {
   type FineTuneConfig,
   runVariant,
+  type RunVariantOptions,
   type Variant,
   type VariantResult,
   VARIANTS,
 } from "./fine_tune.ts";
 import { type SeedSummary, summariseSeeds } from "./metrics.ts";
-import type { PixelEpochLogs } from "./pixel_training.ts";
 
 /** One variant's test scores over seeds. */
 export interface VariantSummary {
@@ -33,20 +33,19 @@ export interface VariantSummary {
 
 /** Options of {@link compareVariants}. */
 export interface CompareOptions {
-  pretrained: tf.LayersModel;
-  data: SegmentationData;
+  /** The data of the pre-training and of the segmentation runs. */
+  sources: RunVariantOptions["sources"];
+  /** The pre-training run. */
+  body: ColourizationInput;
+  cacheDir?: string;
+  onLine?: (line: string) => void;
   /** Number of seeds: 0, 1, ..., seeds - 1 (default 3). */
   seeds?: number;
   variants?: readonly Variant[];
   config?: Partial<FineTuneConfig>;
   /** After each (variant, seed). */
   onResult?: (result: VariantResult) => void;
-  onEpochEnd?: (
-    variant: Variant,
-    seed: number,
-    epoch: number,
-    logs: PixelEpochLogs,
-  ) => void;
+  onEpochEnd?: (variant: Variant, seed: number, record: EpochRecord) => void;
 }
 
 /** Summaries, and the seed-0 predictions of each variant (for pictures). */
@@ -72,11 +71,13 @@ export async function compareVariants(
     const perSeed: VariantSummary["perSeed"] = [];
     for (let seed = 0; seed < runs; seed++) {
       const r = await runVariant(variant, {
-        pretrained: opts.pretrained,
-        data: opts.data,
+        sources: opts.sources,
+        body: opts.body,
         seed,
         config: opts.config,
-        onEpochEnd: (e, logs) => opts.onEpochEnd?.(variant, seed, e, logs),
+        cacheDir: opts.cacheDir,
+        onLine: opts.onLine,
+        onEpochEnd: (record) => opts.onEpochEnd?.(variant, seed, record),
       });
       if (seed === 0) firstSeedPredictions[variant] = r.predictions;
       perSeed.push({

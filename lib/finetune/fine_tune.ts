@@ -1,7 +1,8 @@
 /**
  * Fine-tuning the pre-trained network for horse segmentation, and the
  * comparisons: the new last layer alone (on the pre-trained body, or on a
- * random one), the whole network, and the trivial baselines.
+ * random one), the whole network, and the trivial baselines. Each trained
+ * variant and seed is a segmentation run (lib/run/run.ts), cached.
  *
  * Last-layer training runs the frozen body once over the data, outside any
  * gradient tape (inference mode, so its BatchNorm uses the running
@@ -10,27 +11,14 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import type { SegmentationData, SegmentationSet } from "../data/weizmann.ts";
-import {
-  allVariables,
-  buildDeepLab,
-  deepLabOptionsOf,
-  featureModel,
-  HEAD_NAME,
-  headVariables,
-  replaceHead,
-} from "./deeplab.ts";
+import type { SegmentationData } from "../data/weizmann.ts";
+import type { ColourizationInput, SegmentationInput } from "../run/config.ts";
+import { trainOrLoad } from "../run/run.ts";
+import type { RunSources } from "../run/run.ts";
+import { segmentationTrainData } from "../data/train_data.ts";
+import { predictLabels } from "../train/evaluate.ts";
+import type { EpochRecord } from "../train/types.ts";
 import { type SegmentationScores, segmentationScores } from "./metrics.ts";
-import {
-  balancedClassWeights,
-  type PixelDataset,
-  type PixelEpochLogs,
-  predictAll,
-  predictPixels,
-  trainPixels,
-} from "./pixel_training.ts";
-import { greySegmentationInputs } from "./segmentation_data.ts";
 
 /** The variants compared, with the names the CLI prints. */
 export const VARIANTS = [
@@ -77,68 +65,63 @@ export interface VariantResult {
   scores: SegmentationScores;
   /** Predicted masks of the test images, [count, S, S] 0/1. */
   predictions: Uint8Array;
-  history: PixelEpochLogs[];
+  history: EpochRecord[];
+  /** Seconds of training (now or when it was trained). */
   seconds: number;
+  /** The run folder (trained variants). */
+  dir?: string;
+}
+
+/**
+ * The segmentation run of a trained variant (undefined for the constant
+ * baselines), starting from the pre-training run `body`.
+ */
+export function variantInput(
+  variant: Variant,
+  opts: {
+    body: ColourizationInput;
+    size: number;
+    seed: number;
+    config?: Partial<FineTuneConfig>;
+  },
+): SegmentationInput | undefined {
+  const cfg = { ...FINE_TUNE_DEFAULTS, ...opts.config };
+  const head = variant !== "whole-network";
+  if (variant === "all-background" || variant === "all-horse") return undefined;
+  return {
+    task: "segmentation",
+    body: variant === "last-layer-random" ? "random" : opts.body,
+    train: head ? "head" : "all",
+    size: opts.size,
+    balanced: cfg.balanced,
+    learningRate: head ? cfg.headLearningRate : cfg.wholeLearningRate,
+    numEpochs: head ? cfg.headEpochs : cfg.wholeEpochs,
+    batchSize: cfg.batchSize,
+    seed: opts.seed,
+    // a random body has the pre-trained one's architecture
+    numBlocks: opts.body.numBlocks,
+    numFilters: opts.body.numFilters,
+    dilations: opts.body.dilations,
+  };
 }
 
 /** Options of {@link runVariant}. */
 export interface RunVariantOptions {
-  /** The pre-trained colourization network (left unchanged). */
-  pretrained: tf.LayersModel;
-  data: SegmentationData;
+  /** The CIFAR-10 data and palette the body pre-trains on, and the segmentation data. */
+  sources: RunSources & { segmentation: SegmentationData };
+  /** The pre-training run. */
+  body: ColourizationInput;
   seed: number;
   config?: Partial<FineTuneConfig>;
-  onEpochEnd?: (epoch: number, logs: PixelEpochLogs) => void;
-}
-
-/** Grey inputs and masks of a split as a {@link PixelDataset}. */
-export function segmentationDataset(set: SegmentationSet): PixelDataset {
-  return {
-    inputs: greySegmentationInputs(set),
-    labels: set.masks,
-    count: set.count,
-    height: set.size,
-    width: set.size,
-    channels: 1,
-  };
+  cacheDir?: string;
+  onEpochEnd?: (record: EpochRecord) => void;
+  onLine?: (line: string) => void;
+  signal?: AbortSignal;
 }
 
 /**
- * Trains only the last layer of `model` on features of the frozen body
- * computed once outside the tape (inference mode); every other weight,
- * BatchNorm statistics included, is left as it was. Returns the history.
- *
- * @see notebooks/06_fine_tuning.ipynb
- */
-export async function fineTuneLastLayer(
-  model: tf.LayersModel,
-  train: PixelDataset,
-  cfg: FineTuneConfig,
-  seed: number,
-  onEpochEnd?: (epoch: number, logs: PixelEpochLogs) => void,
-): Promise<PixelEpochLogs[]> {
-  const body = featureModel(model); // shares the layers, owns nothing
-  const features = await predictAll(body, train);
-  const head = model.getLayer(HEAD_NAME);
-  return await trainPixels(
-    (xs) => head.apply(xs) as tf.Tensor,
-    headVariables(model),
-    { ...train, inputs: features.values, channels: features.channels },
-    {
-      numEpochs: cfg.headEpochs,
-      batchSize: cfg.batchSize,
-      learningRate: cfg.headLearningRate,
-      seed,
-      classWeights: cfg.balanced
-        ? balancedClassWeights(train.labels, 2)
-        : undefined,
-      onEpochEnd,
-    },
-  );
-}
-
-/**
- * Runs one variant with one seed and scores it on the test split.
+ * Trains (or reads from the cache) one variant with one seed and scores it on
+ * the test split.
  *
  * @see notebooks/06_fine_tuning.ipynb
  */
@@ -146,64 +129,50 @@ export async function runVariant(
   variant: Variant,
   opts: RunVariantOptions,
 ): Promise<VariantResult> {
-  const start = performance.now();
-  const cfg = { ...FINE_TUNE_DEFAULTS, ...opts.config };
-  const train = segmentationDataset(opts.data.train);
-  const test = segmentationDataset(opts.data.test);
-  const pixels = test.count * test.height * test.width;
-  let predictions: Uint8Array;
-  let history: PixelEpochLogs[] = [];
-  if (variant === "all-background" || variant === "all-horse") {
-    predictions = new Uint8Array(pixels).fill(variant === "all-horse" ? 1 : 0);
-  } else {
-    let model: tf.LayersModel;
-    if (variant === "last-layer-random") {
-      // Same architecture, random body (seeded), fresh head.
-      model = buildDeepLab({
-        ...deepLabOptionsOf(opts.pretrained),
-        numClasses: 2,
-        seed: 1_000_003 + opts.seed,
-      });
-    } else {
-      model = replaceHead(opts.pretrained, { numClasses: 2, seed: opts.seed });
-    }
-    if (variant === "whole-network") {
-      history = await trainPixels(
-        (xs) => model.apply(xs, { training: true }) as tf.Tensor,
-        allVariables(model),
-        train,
-        {
-          numEpochs: cfg.wholeEpochs,
-          batchSize: cfg.batchSize,
-          learningRate: cfg.wholeLearningRate,
-          seed: opts.seed,
-          classWeights: cfg.balanced
-            ? balancedClassWeights(train.labels, 2)
-            : undefined,
-          onEpochEnd: opts.onEpochEnd,
-        },
-      );
-    } else {
-      history = await fineTuneLastLayer(
-        model,
-        train,
-        cfg,
-        opts.seed,
-        opts.onEpochEnd,
-      );
-    }
-    predictions = await predictPixels(
-      (xs) => model.predict(xs) as tf.Tensor,
-      test,
-    );
-    model.dispose();
-  }
-  return {
-    variant,
+  const data = opts.sources.segmentation;
+  const test = data.test;
+  const input = variantInput(variant, {
+    body: opts.body,
+    size: test.size,
     seed: opts.seed,
-    scores: segmentationScores(predictions, opts.data.test.masks, test.count),
-    predictions,
-    history,
-    seconds: (performance.now() - start) / 1000,
-  };
+    config: opts.config,
+  });
+  if (!input) {
+    const predictions = new Uint8Array(test.masks.length).fill(
+      variant === "all-horse" ? 1 : 0,
+    );
+    return {
+      variant,
+      seed: opts.seed,
+      scores: segmentationScores(predictions, test.masks, test.count),
+      predictions,
+      history: [],
+      seconds: 0,
+    };
+  }
+  const run = await trainOrLoad(input, opts.sources, {
+    cacheDir: opts.cacheDir,
+    onEpochEnd: opts.onEpochEnd,
+    onLine: opts.onLine,
+    signal: opts.signal,
+  });
+  try {
+    const grey = segmentationTrainData(data).valX;
+    const predictions = await predictLabels(run.model, grey, {
+      count: test.count,
+      height: test.size,
+      width: test.size,
+    });
+    return {
+      variant,
+      seed: opts.seed,
+      scores: segmentationScores(predictions, test.masks, test.count),
+      predictions,
+      history: run.history,
+      seconds: run.json.timings.trainSeconds,
+      dir: run.dir,
+    };
+  } finally {
+    run.model.dispose();
+  }
 }

@@ -8,8 +8,19 @@
  * @module
  */
 import type { BackendInfo } from "../backend.ts";
+import { loadCategoryData } from "../data/cifar.ts";
+import { loadOrComputePalette } from "../data/palette.ts";
 import type { DataSource } from "../data/types.ts";
-import { hasSavedModel, writeFileAtomic } from "../io/file_handler.ts";
+import { writeFileAtomic } from "../io/file_handler.ts";
+import { loadOrCompute } from "../run/cached.ts";
+import {
+  type ColourizationConfig,
+  type ColourizationInput,
+  resolveConfig,
+} from "../run/config.ts";
+import { projectDataDir } from "../io/data_dir.ts";
+import { trainOrLoad } from "../run/run.ts";
+import type { EpochRecord } from "../train/types.ts";
 import { type CostPoint, runCostStudy } from "./cost_study.ts";
 import {
   type CostSlope,
@@ -20,10 +31,8 @@ import {
 import { compareVariants, type VariantSummary } from "./experiment.ts";
 import type { FineTuneConfig } from "./fine_tune.ts";
 import { predictionPicture } from "./pictures.ts";
-import type { PixelEpochLogs } from "./pixel_training.ts";
-import { loadOrPretrain, type PretrainConfig } from "./pretrain.ts";
+import { pretrainInput } from "./pretrain.ts";
 import { loadSegmentationData } from "./segmentation_data.ts";
-import { fineTuneCodeVersion } from "./code_version.ts";
 
 /** What to run. */
 export interface StudyOptions {
@@ -37,7 +46,7 @@ export interface StudyOptions {
   size?: number;
   /** Seeds per variant (default 3; 1 in quick mode). */
   seeds?: number;
-  /** Cache root (default "data"). */
+  /** Cache root (default the project's data/). */
   cacheDir?: string;
   /** Progress lines (the library never prints). */
   onLine?: (line: string) => void;
@@ -51,10 +60,10 @@ export interface StudyResult {
   pretrain: {
     dir: string;
     cached: boolean;
-    config: PretrainConfig;
+    config: ColourizationConfig;
     source: DataSource;
     valAccuracy: number;
-    history: PixelEpochLogs[];
+    history: EpochRecord[];
   };
   segmentationSource: DataSource;
   testImages: number;
@@ -66,13 +75,15 @@ export interface StudyResult {
   seconds: number;
   /** PNG of the seed-0 predictions over the first test photos. */
   predictionsPng: Uint8Array;
+  /** True when every part came from the caches. */
+  fromCache: boolean;
 }
 
 /** The settings quick mode and full mode use. */
 export function studySettings(quick: boolean, size: number) {
   return {
     pretrain: (quick ? { numEpochs: 2, limitTrain: 200 } : {}) as Partial<
-      PretrainConfig
+      ColourizationInput
     >,
     fineTune: (quick ? { headEpochs: 15, wholeEpochs: 3 } : {}) as Partial<
       FineTuneConfig
@@ -87,7 +98,8 @@ function fmt(v: number, digits = 3): string {
 }
 
 /**
- * Runs the study (see the module doc).
+ * Runs the study (see the module doc): every training is a cached run and the
+ * cost study a cached result, so a second call only reads them back.
  *
  * @see notebooks/06_fine_tuning.ipynb
  */
@@ -98,33 +110,47 @@ export async function runFineTuneStudy(
   const t0 = performance.now();
   const say = opts.onLine ?? (() => {});
   const size = opts.size ?? 64;
+  const cacheDir = opts.cacheDir ?? projectDataDir();
   const settings = studySettings(opts.quick, size);
-  const pretrained = await loadOrPretrain({
-    data: opts.pretrainData,
-    config: settings.pretrain,
-    cacheDir: opts.cacheDir,
-    onStart: ({ source, images }) =>
-      say(`pre-training on ${images} images: ${source.description}`),
-    onEpochEnd: (e, l) =>
+  const body = pretrainInput(settings.pretrain);
+  const bodyConfig = resolveConfig(body);
+  const cifar = await loadCategoryData({ data: opts.pretrainData, cacheDir });
+  const palette = await loadOrComputePalette(cifar, {
+    numColours: 24,
+    seed: bodyConfig.seed,
+    cacheDir,
+  });
+  const colour = { data: cifar, palette };
+  const pretrained = await trainOrLoad(body, { colour }, {
+    cacheDir,
+    onLine: say,
+    onEpochEnd: (e) =>
       say(
-        `  pre-train epoch ${e + 1}: loss ${fmt(l.loss)} (${
-          fmt(l.seconds, 1)
-        } s)`,
+        `  pre-train epoch ${e.epoch}: loss ${fmt(e.trainLoss)}, val accuracy ${
+          fmt(e.valAccuracy)
+        } (${fmt(e.seconds, 1)} s)`,
       ),
   });
+  pretrained.model.dispose();
+  const valAccuracy = pretrained.history.at(-1)?.valAccuracy ?? NaN;
   say(
     `pre-trained network: ${pretrained.dir} (${
       pretrained.cached ? "cached" : "trained now"
-    }; ` +
-      `colourization pixel accuracy ${fmt(pretrained.valAccuracy)})`,
+    }; colourization pixel accuracy ${
+      fmt(valAccuracy)
+    }; data ${cifar.source.description})`,
   );
   const data = await loadSegmentationData({ data: opts.data, size });
   say(`segmentation data: ${data.source.description}`);
+  let allCached = pretrained.cached;
   const comparison = await compareVariants({
-    pretrained: pretrained.model,
-    data,
+    sources: { colour, segmentation: data },
+    body,
+    cacheDir,
+    onLine: say,
     seeds: opts.seeds ?? (opts.quick ? 1 : 3),
     config: settings.fineTune,
+    onEpochEnd: () => allCached = false,
     onResult: (r) =>
       say(
         `  ${r.variant} seed ${r.seed}: IoU ${fmt(r.scores.iou)}, thresholded ${
@@ -139,12 +165,28 @@ export async function runFineTuneStudy(
   say(
     `cost study: n in {${settings.blocks}}, S in {${settings.sizes}}, modes a, b, c`,
   );
-  const cost = await runCostStudy({
-    blocks: settings.blocks,
-    sizes: settings.sizes,
-    onPoint: (p) =>
-      say(`  n ${p.n}, S ${p.size}, mode ${p.mode}: ${fmt(p.stepMs, 0)} ms`),
-  });
+  const cost = await loadOrCompute(
+    `${cacheDir}/finetune/cost_${opts.quick ? "quick" : "full"}`,
+    {
+      identity: {
+        blocks: settings.blocks,
+        sizes: settings.sizes,
+        backend: backend.name,
+      },
+      roots: ["finetune/cost_study.ts", "backend.ts"],
+      onLine: say,
+    },
+    () =>
+      runCostStudy({
+        blocks: settings.blocks,
+        sizes: settings.sizes,
+        onPoint: (p) =>
+          say(
+            `  n ${p.n}, S ${p.size}, mode ${p.mode}: ${fmt(p.stepMs, 0)} ms`,
+          ),
+      }),
+  );
+  if (cost.cached) say("  (measured earlier, read from the cache)");
   return {
     backend: backend.name,
     quick: opts.quick,
@@ -152,20 +194,21 @@ export async function runFineTuneStudy(
     pretrain: {
       dir: pretrained.dir,
       cached: pretrained.cached,
-      config: pretrained.config,
-      source: pretrained.source,
-      valAccuracy: pretrained.valAccuracy,
+      config: bodyConfig,
+      source: cifar.source,
+      valAccuracy,
       history: pretrained.history,
     },
     segmentationSource: data.source,
     testImages: data.test.count,
     fineTune: settings.fineTune,
     variants: comparison.summaries,
-    cost,
-    slopes: fitCostSlopes(cost),
-    sizeRatios: sizeRatios(cost),
+    cost: cost.value,
+    slopes: fitCostSlopes(cost.value),
+    sizeRatios: sizeRatios(cost.value),
     seconds: (performance.now() - t0) / 1000,
     predictionsPng,
+    fromCache: allCached && cost.cached,
   };
 }
 
@@ -187,64 +230,4 @@ export async function readStudy(dir: string): Promise<StudyResult> {
     ...rest,
     predictionsPng: await Deno.readFile(`${dir}/predictions.png`),
   };
-}
-
-/**
- * The cache folder of a study with these options:
- * `cacheDir/finetune/study_{quick|full}_<hash of the options, backend and
- * code version (fineTuneCodeVersion())>`.
- *
- * @see notebooks/06_fine_tuning.ipynb
- */
-export async function studyCacheDir(
-  backend: BackendInfo,
-  opts: StudyOptions,
-): Promise<string> {
-  const key = JSON.stringify({
-    v: 1,
-    quick: opts.quick,
-    data: opts.data ?? "synthetic",
-    pretrainData: opts.pretrainData ?? "default",
-    size: opts.size ?? 64,
-    seeds: opts.seeds ?? (opts.quick ? 1 : 3),
-    backend: backend.name,
-    code: await fineTuneCodeVersion(),
-  });
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)),
-  );
-  const hex = Array.from(
-    digest.slice(0, 8),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-  return `${opts.cacheDir ?? "data"}/finetune/study_${
-    opts.quick ? "quick" : "full"
-  }_${hex}`;
-}
-
-/**
- * The study for these options from {@link studyCacheDir} when one was run
- * before with the same settings (by this function or by `deno task
- * finetune`, and the pre-trained network is still cached), else run now and
- * saved there. For notebooks, which must not retrain on every report build.
- *
- * @see notebooks/06_fine_tuning.ipynb
- */
-export async function loadOrRunStudy(
-  backend: BackendInfo,
-  opts: StudyOptions,
-): Promise<StudyResult & { fromCache: boolean }> {
-  const dir = await studyCacheDir(backend, opts);
-  try {
-    const cached = await readStudy(dir);
-    // The pre-trained network must still be there (its folder, under this cache root).
-    const pretrained = cached.pretrain.dir.split("/").pop();
-    const root = opts.cacheDir ?? "data";
-    if (await hasSavedModel(`${root}/finetune/${pretrained}`)) {
-      return { ...cached, fromCache: true };
-    }
-  } catch { /* not run yet */ }
-  const result = await runFineTuneStudy(backend, opts);
-  await saveStudy(result, dir);
-  return { ...result, fromCache: false };
 }

@@ -9,6 +9,20 @@ import * as tf from "@tensorflow/tfjs";
 import { compileInferenceAsync } from "../models/inference.ts";
 import { pixelLossAndHits } from "./loss.ts";
 
+/** A model (run through its folded eval plan) or an inference-mode forward function. */
+export type Predictor = tf.LayersModel | ((xs: tf.Tensor4D) => tf.Tensor);
+
+/** The predictor as a function, and what to free once done. */
+async function compile(
+  predictor: Predictor,
+): Promise<{ apply: (xs: tf.Tensor4D) => tf.Tensor; dispose: () => void }> {
+  if (typeof predictor === "function") {
+    return { apply: predictor, dispose: () => {} };
+  }
+  const net = await compileInferenceAsync(predictor);
+  return { apply: (xs) => net.apply(xs), dispose: () => net.dispose() };
+}
+
 /** Loss per pixel and accuracy over a set. */
 export interface Evaluation {
   /** Cross-entropy averaged over every pixel of the set (not over batches). */
@@ -40,16 +54,20 @@ export function gatherBatch(
 }
 
 /**
- * Evaluates `model` on (x, y) in batches with BatchNorm in inference mode;
- * the loss is the mean over all pixels of the set.
- *
- * @see notebooks/01_colourization.ipynb
+ * Evaluates a model (BatchNorm in inference mode) on (x, y) in batches; the
+ * loss is the mean over all pixels of the set, each pixel weighted by its
+ * class's weight when `classWeights` is given.
  */
 export async function evaluate(
-  model: tf.LayersModel,
+  predictor: Predictor,
   x: Float32Array,
   y: Uint8Array,
-  opts: { height: number; width: number; batchSize?: number },
+  opts: {
+    height: number;
+    width: number;
+    batchSize?: number;
+    classWeights?: number[];
+  },
 ): Promise<Evaluation> {
   const pixels = opts.height * opts.width;
   const n = y.length / pixels;
@@ -57,8 +75,9 @@ export async function evaluate(
   const shape = { height: opts.height, width: opts.width, channels };
   const batchSize = opts.batchSize ?? 100;
   let lossSum = 0;
+  let weightSum = 0;
   let hits = 0;
-  const net = await compileInferenceAsync(model);
+  const net = await compile(predictor);
   try {
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
@@ -76,26 +95,32 @@ export async function evaluate(
           "int32",
         );
         const logits = net.apply(xt);
-        return pixelLossAndHits(logits, yt);
+        return pixelLossAndHits(logits, yt, opts.classWeights);
       });
       const [ls, hs] = await Promise.all([l.data(), h.data()]);
       tf.dispose([l, h]);
       lossSum += ls[0];
       hits += hs[0];
+      if (opts.classWeights) {
+        for (let p = start * pixels; p < end * pixels; p++) {
+          weightSum += opts.classWeights[y[p]];
+        }
+      }
     }
   } finally {
     net.dispose();
   }
-  return { loss: lossSum / (n * pixels), accuracy: hits / (n * pixels) };
+  return {
+    loss: lossSum / (opts.classWeights ? weightSum : n * pixels),
+    accuracy: hits / (n * pixels),
+  };
 }
 
 /**
- * Arg-max colour of every pixel, [n, height, width], BatchNorm in inference mode.
- *
- * @see notebooks/01_colourization.ipynb
+ * Arg-max class of every pixel, [n, height, width], BatchNorm in inference mode.
  */
 export async function predictLabels(
-  model: tf.LayersModel,
+  predictor: Predictor,
   x: Float32Array,
   opts: { count: number; height: number; width: number; batchSize?: number },
 ): Promise<Uint8Array> {
@@ -103,7 +128,7 @@ export async function predictLabels(
   const channels = x.length / (opts.count * pixels);
   const out = new Uint8Array(opts.count * pixels);
   const batchSize = opts.batchSize ?? 100;
-  const net = await compileInferenceAsync(model);
+  const net = await compile(predictor);
   try {
     for (let start = 0; start < opts.count; start += batchSize) {
       const end = Math.min(opts.count, start + batchSize);
@@ -122,4 +147,34 @@ export async function predictLabels(
     net.dispose();
   }
   return out;
+}
+
+/**
+ * Outputs of `model.predict` over a set in batches (inference mode;
+ * tfjs-layers frees each intermediate tensor as soon as it is consumed), in
+ * one typed array [count, height, width, output channels]. Fine-tuning the
+ * last layer computes the frozen body's features with it.
+ */
+export async function predictAll(
+  model: tf.LayersModel,
+  x: Float32Array,
+  opts: { count: number; height: number; width: number; batchSize?: number },
+): Promise<Float32Array> {
+  const pixels = opts.height * opts.width;
+  const channels = x.length / (opts.count * pixels);
+  const batchSize = opts.batchSize ?? 32;
+  let out: Float32Array | undefined;
+  for (let start = 0; start < opts.count; start += batchSize) {
+    const end = Math.min(opts.count, start + batchSize);
+    const xs = tf.tensor4d(
+      x.subarray(start * pixels * channels, end * pixels * channels),
+      [end - start, opts.height, opts.width, channels],
+    );
+    const ys = model.predict(xs) as tf.Tensor;
+    const values = await ys.data() as Float32Array;
+    out ??= new Float32Array(opts.count * (values.length / (end - start)));
+    out.set(values, start * (values.length / (end - start)));
+    tf.dispose([xs, ys]);
+  }
+  return out ?? new Float32Array(0);
 }

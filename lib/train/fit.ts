@@ -17,8 +17,20 @@ import {
   writeCheckpoint,
 } from "./checkpoint.ts";
 import { evaluate, gatherBatch } from "./evaluate.ts";
-import { pixelCrossEntropy } from "./loss.ts";
+import { pixelCrossEntropy, weightedPixelCrossEntropy } from "./loss.ts";
 import type { BatchReport, EpochRecord, TrainData } from "./types.ts";
+
+/**
+ * What the optimizer trains, when it is not every trainable weight of the
+ * model through its own forward pass: fine-tuning trains the last layer on
+ * features computed once by the frozen body.
+ */
+export interface TrainedPart {
+  /** The variables Adam updates. */
+  variables: tf.Variable[];
+  /** Logits of a batch: training mode (`training` true) or inference mode. */
+  forward(xs: tf.Tensor4D, training: boolean): tf.Tensor;
+}
 
 /** Options of {@link trainModel}. */
 export interface TrainOptions {
@@ -27,8 +39,18 @@ export interface TrainOptions {
   batchSize: number;
   /** Adam's learning rate. */
   learningRate: number;
-  /** Seed of the one shuffle of the training set. */
+  /** Seed of the shuffles of the training set. */
   seed: number;
+  /**
+   * "once" (default): one permutation visited every epoch; "every-epoch": a
+   * new permutation per epoch (seed * 7919 + epoch - 1), as the fine-tuning
+   * runs of Part C shuffle.
+   */
+  shuffle?: "once" | "every-epoch";
+  /** Weight of each class in the loss and the validation loss (default: the plain mean). */
+  classWeights?: number[];
+  /** Train only this part (default: all of `model`'s trainable weights). */
+  part?: TrainedPart;
   /** Called after every optimizer step. */
   onBatchEnd?: (report: BatchReport) => void;
   /** Called after every epoch, once its checkpoint (if any) is written. */
@@ -40,7 +62,7 @@ export interface TrainOptions {
   checkpoint?: { dir: string; config?: Record<string, unknown> };
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
   resume?: boolean;
-  /** Stops the run between two batches. */
+  /** Stops the run between two batches (the last complete epoch's checkpoint stays). */
   signal?: AbortSignal;
   /** Batch size of validation (default: batchSize). It does not change the results. */
   evalBatchSize?: number;
@@ -61,13 +83,12 @@ export class NonFiniteLossError extends Error {
 }
 
 /**
- * Trains `model` with Adam on per-pixel softmax cross-entropy and validates
- * after every epoch with BatchNorm in inference mode. The training set is
- * shuffled once with `seed` and visited in that order every epoch (the last,
- * partial batch included). Returns the per-epoch history (of the whole run
- * when resumed). Every tensor it makes is disposed.
- *
- * @see notebooks/01_colourization.ipynb
+ * The one training loop: trains `model` (or `opts.part` of it) with Adam on
+ * per-pixel softmax cross-entropy and validates after every epoch with
+ * BatchNorm in inference mode. The training set is shuffled with `seed` (see
+ * {@link TrainOptions.shuffle}) and visited in batches, the last, partial
+ * batch included. Returns the per-epoch history (of the whole run when
+ * resumed). Every tensor it makes is disposed.
  */
 export async function trainModel(
   model: tf.LayersModel,
@@ -86,7 +107,15 @@ export async function trainModel(
       "batchSize, numEpochs and learningRate must be positive",
     );
   }
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const variables = opts.part?.variables ??
+    model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const forward = opts.part
+    ? (xs: tf.Tensor4D) => opts.part!.forward(xs, true)
+    : (xs: tf.Tensor4D) => model.apply(xs, { training: true }) as tf.Tensor;
+  const lossOf = (logits: tf.Tensor, labels: tf.Tensor) =>
+    opts.classWeights
+      ? weightedPixelCrossEntropy(logits, labels, opts.classWeights)
+      : pixelCrossEntropy(logits, labels);
   const adam = new Adam(variables, { learningRate: opts.learningRate });
   const ckptPath = opts.checkpoint
     ? `${opts.checkpoint.dir}/${CHECKPOINT_FILE}`
@@ -96,6 +125,7 @@ export async function trainModel(
     batchSize: opts.batchSize,
     learningRate: opts.learningRate,
     seed: opts.seed,
+    shuffle: opts.shuffle ?? "once",
     trainImages: n,
     modelParams: model.countParams(),
   };
@@ -104,11 +134,14 @@ export async function trainModel(
     if (opts.resume && ckptPath && (await exists(ckptPath))) {
       history = await restore(model, adam, ckptPath, config);
     }
-    const order = permutation(n, opts.seed);
+    const once = opts.shuffle === "every-epoch"
+      ? undefined
+      : permutation(n, opts.seed);
     const batches = Math.ceil(n / opts.batchSize);
     const shape = { height, width, channels };
     for (let epoch = history.length + 1; epoch <= opts.numEpochs; epoch++) {
       const t0 = performance.now();
+      const order = once ?? permutation(n, opts.seed * 7919 + epoch - 1);
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
         opts.signal?.throwIfAborted();
@@ -131,11 +164,7 @@ export async function trainModel(
           ]);
           const y = tf.tensor3d(batch.y, [end - start, height, width], "int32");
           const { value, grads } = tf.variableGrads(
-            () =>
-              pixelCrossEntropy(
-                model.apply(x, { training: true }) as tf.Tensor,
-                y,
-              ),
+            () => lossOf(forward(x), y),
             variables,
           );
           adam.applyGradients(grads);
@@ -159,11 +188,17 @@ export async function trainModel(
         });
       }
       const trainSeconds = (performance.now() - t0) / 1000;
-      const val = await evaluate(model, data.valX, data.valY, {
-        height,
-        width,
-        batchSize: opts.evalBatchSize ?? opts.batchSize,
-      });
+      const val = await evaluate(
+        opts.part ? (xs) => opts.part!.forward(xs, false) : model,
+        data.valX,
+        data.valY,
+        {
+          height,
+          width,
+          batchSize: opts.evalBatchSize ?? opts.batchSize,
+          classWeights: opts.classWeights,
+        },
+      );
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / n,

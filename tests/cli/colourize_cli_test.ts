@@ -3,8 +3,6 @@ import sharp from "sharp";
 import { initTf } from "../../lib/backend.ts";
 import {
   colourizePermissions,
-  latestRun,
-  loadTrainedRun,
   parseColourizeArgs,
 } from "../../lib/cli/colourize.ts";
 import { denoTask, type TaskResult } from "./deno_task.ts";
@@ -12,10 +10,10 @@ import { PROJECT_ROOT } from "../../lib/cli/launch.ts";
 import { permissionFlags } from "../../lib/cli/permissions.ts";
 import { loadOrComputePalette } from "../../lib/data/palette.ts";
 import { syntheticCategoryData } from "../../lib/data/synthetic.ts";
-import {
-  type ExperimentSpec,
-  trainOrLoad,
-} from "../../lib/experiments/run_cache.ts";
+import type { ColourizationInput } from "../../lib/run/config.ts";
+import { findHandoutRun } from "../../lib/run/find.ts";
+import { loadRun } from "../../lib/run/load.ts";
+import { trainOrLoad } from "../../lib/run/run.ts";
 
 /** `deno task colourize ...` exactly as a user runs it. */
 function denoTaskColourize(args: string[]): Promise<TaskResult> {
@@ -40,7 +38,7 @@ async function writePhotos(dir: string): Promise<string[]> {
   return files;
 }
 
-const TINY: Omit<ExperimentSpec, "model" | "seed"> = {
+const TINY: Omit<ColourizationInput, "model" | "seed"> = {
   learningRate: 0.01,
   batchSize: 10,
   numEpochs: 1,
@@ -52,8 +50,9 @@ Deno.test("deno task colourize", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "colourlab_colourize_" });
   try {
     const photos = await writePhotos(tmp);
-    // A run cache in tmp/runs (palettes in tmp/palettes, as data/ has them):
-    // unet (seed 0), then cnn, then unet (seed 1): the last is the newest unet.
+    // A run cache in tmp/runs: tiny unet (seed 0), cnn, the handout's unet
+    // (25 epochs, batch 100, lr 0.001, seed 0 on 30 images), then a tiny
+    // unet (seed 1) that finished last: colourize must take the handout's.
     const data = syntheticCategoryData({ trainCount: 30, valCount: 10 });
     const palette = await loadOrComputePalette(data, {
       numColours: 6,
@@ -62,18 +61,18 @@ Deno.test("deno task colourize", async (t) => {
     });
     const runs = `${tmp}/runs`;
     const ids: string[] = [];
-    for (
-      const [model, seed] of [["unet", 0], ["cnn", 0], ["unet", 1]] as const
-    ) {
-      const run = await trainOrLoad({ ...TINY, model, seed }, {
-        data,
-        palette,
-        cacheDir: runs,
+    const inputs: ColourizationInput[] = [
+      { ...TINY, model: "unet", seed: 0 },
+      { ...TINY, model: "cnn", seed: 0 },
+      { model: "unet" },
+      { ...TINY, model: "unet", seed: 1 },
+    ];
+    for (const input of inputs) {
+      const run = await trainOrLoad(input, { colour: { data, palette } }, {
+        cacheDir: tmp,
       });
       run.model.dispose();
       ids.push(run.runId);
-      // distinct finishing times even on a fast machine
-      await new Promise((r) => setTimeout(r, 5));
     }
 
     await t.step(
@@ -130,7 +129,7 @@ Deno.test("deno task colourize", async (t) => {
         assert.equal(r.code, 0, r.stderr);
         assert.match(
           r.stdout,
-          /train_cnn \(cnn, 1 of 1 epochs; val accuracy \d+\.\d%/,
+          /model: cnn_bs10_lr0\.01_e1_seed0_nf4_t20_v10_[0-9a-f]{8} \(cnn, batch 10, lr 0\.01, seed 0, 1 epochs; val accuracy \d+\.\d%/,
         );
         assert.match(r.stdout, /SYNTHETIC/);
         for (
@@ -156,7 +155,7 @@ Deno.test("deno task colourize", async (t) => {
     );
 
     await t.step(
-      "without --run: the newest cached run of the chosen type",
+      "without --run: the handout's run of the chosen model, said so",
       async () => {
         const out = `${tmp}/out_cache`;
         const r = await denoTaskColourize([
@@ -171,38 +170,45 @@ Deno.test("deno task colourize", async (t) => {
         assert.equal(r.code, 0, r.stderr);
         assert.match(
           r.stdout,
-          new RegExp(`model: ${ids[2]} \\(unet, 1 of 1 epochs; val accuracy`),
+          /using the handout's unet \(batch 100, lr 0\.001, 25 epochs/,
+        );
+        assert.match(
+          r.stdout,
+          new RegExp(
+            `model: ${
+              ids[2]
+            } \\(unet, batch 100, lr 0\\.001, seed 0, 25 epochs; val accuracy`,
+          ),
         );
         assert.match(r.stdout, /palette: 6 colours/);
         assert.deepEqual(await size(`${out}/a_colourized.png`), [45, 31]);
-        assert.equal(await latestRun(runs, "cnn"), `${runs}/${ids[1]}`);
-        assert.equal(await latestRun(runs, "unet"), `${runs}/${ids[2]}`);
+        assert.equal(
+          (await findHandoutRun(runs, "unet"))?.dir,
+          `${runs}/${ids[2]}`,
+        );
+        assert.equal(await findHandoutRun(runs, "cnn"), undefined);
       },
     );
 
     await t.step(
-      "no trained model: says how to train one and how to use it",
+      "no handout run: says how to train it, and which runs there are",
       async () => {
-        await Deno.mkdir(`${tmp}/empty`);
-        for (const model of ["unet", "cnn"]) {
-          const r = await denoTaskColourize([
-            photos[0],
-            "--model",
-            model,
-            "--runs",
-            `${tmp}/empty`,
-            "--out",
-            `${tmp}/o`,
-          ]);
-          assert.equal(r.code, 1);
-          assert.ok(
-            r.stderr.includes(
-              `deno task train --model ${model} --epochs 25 --batch-size 100 --lr 0.001 --out runs/${model}`,
-            ),
-            r.stderr,
-          );
-          assert.ok(r.stderr.includes(`--run runs/${model}`), r.stderr);
-        }
+        const r = await denoTaskColourize([
+          photos[0],
+          "--model",
+          "cnn",
+          "--runs",
+          runs,
+          "--out",
+          `${tmp}/o`,
+        ]);
+        assert.equal(r.code, 1);
+        assert.ok(
+          r.stderr.includes("deno task train --model cnn --out runs/cnn"),
+          r.stderr,
+        );
+        assert.ok(r.stderr.includes("--run runs/cnn"), r.stderr);
+        assert.ok(r.stderr.includes(ids[1]), r.stderr);
       },
     );
 
@@ -232,29 +238,20 @@ Deno.test("deno task colourize", async (t) => {
     await t.step(
       "a folder that is not a run; a moved run keeps its palette",
       async () => {
-        await assert.rejects(loadTrainedRun(tmp), /no checkpoint\.bin/);
-        const orphan = `${tmp}/elsewhere/runs/${ids[0]}`;
-        await Deno.mkdir(orphan, { recursive: true });
-        for (
-          const f of [
-            "checkpoint.bin",
-            "run.json",
-            "history.json",
-            "config.json",
-          ]
-        ) {
-          await Deno.copyFile(`${runs}/${ids[0]}/${f}`, `${orphan}/${f}`);
+        await assert.rejects(loadRun(tmp), /is not a run folder/);
+        const moved = `${tmp}/elsewhere/${ids[0]}`;
+        await Deno.mkdir(moved, { recursive: true });
+        for (const f of ["checkpoint.bin", "run.json", "history.json"]) {
+          await Deno.copyFile(`${runs}/${ids[0]}/${f}`, `${moved}/${f}`);
         }
-        // the run cache stores the palette with the weights, so a run moved
-        // away from data/palettes still colourizes with its own colours
-        for (const dir of [orphan, `${runs}/${ids[0]}`]) {
-          const run = await loadTrainedRun(dir);
-          assert.deepEqual(
-            Array.from(run.palette.colours),
-            Array.from(palette.colours),
-          );
-          run.model.dispose();
-        }
+        // run.json stores the palette, so a run moved anywhere still
+        // colourizes with its own colours
+        const run = await loadRun(moved);
+        assert.deepEqual(
+          Array.from(run.palette!.colours),
+          Array.from(palette.colours),
+        );
+        run.model.dispose();
       },
     );
   } finally {
@@ -306,7 +303,6 @@ Deno.test("colourize command line and permissions", async (t) => {
         "/home/me/p.jpg",
         "/p/q.png",
         "/p/runs/unet",
-        "/p/palettes",
         "/c/npm/registry.npmjs.org/@tensorflow/tfjs-backend-wasm",
       ]);
       assert.deepEqual(p.ffi, ["/c/npm/registry.npmjs.org/@img"]);

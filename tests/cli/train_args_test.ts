@@ -15,6 +15,13 @@ const BASE = [
 ];
 
 Deno.test("train command line", async (t) => {
+  await t.step("the handout's defaults: only --model and --out needed", () => {
+    assert.deepEqual(
+      parseTrainArgs(["--model", "unet", "--out", "runs/x"]),
+      parseTrainArgs(BASE),
+    );
+  });
+
   await t.step("required flags and defaults", () => {
     assert.deepEqual(parseTrainArgs(BASE), {
       model: "unet",
@@ -67,27 +74,33 @@ Deno.test("train command line", async (t) => {
     };
     const cases: [string[], RegExp][] = [
       [without("--model"), /--model is required/],
-      [without("--epochs"), /--epochs is required/],
-      [without("--lr"), /--lr is required/],
       [without("--out"), /--out DIR is required/],
       [
         [...BASE, "--model", "resnet"],
-        /--model must be cnn or unet, got "resnet"/,
+        /^--model must be one of cnn, unet, unet_no_input_skip, got resnet$/,
       ],
       [
         [...BASE, "--epochs", "2.5"],
-        /--epochs must be a positive whole number, got "2.5"/,
+        /^--epochs must be a positive integer, got 2\.5$/,
+      ],
+      [
+        [...BASE, "--epochs", "-1"],
+        /^--epochs must be a positive integer, got -1$/,
       ],
       [
         [...BASE, "--batch-size", "0"],
-        /--batch-size must be a positive whole number/,
+        /^--batch-size must be a positive integer, got 0$/,
       ],
-      [[...BASE, "--lr", "fast"], /--lr must be a positive number, got "fast"/],
+      [[...BASE, "--lr", "fast"], /^--lr must be a positive number, got fast$/],
+      [
+        [...BASE, "--lr", "-0.1"],
+        /^--lr must be a positive number, got -0\.1$/,
+      ],
       [[...BASE, "--lr=-1"], /--lr must be a positive number/],
-      [[...BASE, "--seed=-3"], /--seed must be a whole number >= 0/],
+      [[...BASE, "--seed", "-3"], /^--seed must be an integer >= 0, got -3$/],
       [
         [...BASE, "--limit-train", "x"],
-        /--limit-train must be a positive whole number/,
+        /^--limit-train must be a positive integer, got x$/,
       ],
       [[...BASE, "--colour", "red"], /Unknown option '--colour'/],
       [[...BASE, "stray"], /positional/i],

@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initTf } from "../../lib/backend.ts";
-import {
-  buildDeepLab,
-  HEAD_NAME,
-  replaceHead,
-} from "../../lib/finetune/deeplab.ts";
-import {
-  FINE_TUNE_DEFAULTS,
-  fineTuneLastLayer,
-  runVariant,
-  segmentationDataset,
-} from "../../lib/finetune/fine_tune.ts";
+import { loadCategoryData } from "../../lib/data/cifar.ts";
+import { loadOrComputePalette } from "../../lib/data/palette.ts";
+import { HEAD_NAME } from "../../lib/models/deeplab.ts";
+import { runVariant, variantInput } from "../../lib/finetune/fine_tune.ts";
 import { compareVariants } from "../../lib/finetune/experiment.ts";
+import { pretrainInput } from "../../lib/finetune/pretrain.ts";
 import { syntheticShapes } from "../../lib/finetune/synthetic_shapes.ts";
+import { trainOrLoad } from "../../lib/run/run.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -23,124 +18,125 @@ function snapshot(model: tf.LayersModel): Map<string, number[]> {
   );
 }
 
+/** A tiny pre-training run on the synthetic set, and segmentation data. */
+async function tinySetup(cacheDir: string) {
+  await initTf();
+  const data = await loadCategoryData({ data: "synthetic" });
+  const palette = await loadOrComputePalette(data, {
+    numColours: 6,
+    seed: 0,
+    cacheDir,
+  });
+  const segmentation = syntheticShapes({
+    size: 12,
+    numTrain: 8,
+    numTest: 4,
+    seed: 1,
+  });
+  const body = pretrainInput({
+    numBlocks: 1,
+    numFilters: 4,
+    numEpochs: 1,
+    batchSize: 10,
+    limitTrain: 20,
+    limitVal: 10,
+  });
+  return { sources: { colour: { data, palette }, segmentation }, body };
+}
+
 Deno.test({
   ...opts,
-  name: "fineTuneLastLayer() changes only the new layer's weights",
+  name: "a last-layer segmentation run changes only the new layer's weights",
   fn: async () => {
-    await initTf();
-    const data = syntheticShapes({
-      size: 12,
-      numTrain: 8,
-      numTest: 4,
-      seed: 1,
-    });
-    const pre = buildDeepLab({
-      numBlocks: 2,
-      numClasses: 5,
-      numFilters: 4,
-      seed: 2,
-    });
-    const model = replaceHead(pre, { numClasses: 2, seed: 3 });
-    const before = snapshot(model);
-    const history = await fineTuneLastLayer(
-      model,
-      segmentationDataset(data.train),
-      {
-        ...FINE_TUNE_DEFAULTS,
-        headEpochs: 6,
-        batchSize: 4,
-        headLearningRate: 0.05,
-      },
-      0,
-    );
-    const after = snapshot(model);
-    let changedHead = 0;
-    for (const [name, values] of before) {
-      const same = values.every((v, i) => v === after.get(name)![i]);
-      if (name.startsWith(HEAD_NAME)) {
-        if (!same) changedHead++;
-      } else {
-        assert.ok(same, `${name} changed`);
+    const cacheDir = await Deno.makeTempDir();
+    try {
+      const { sources, body } = await tinySetup(cacheDir);
+      const pre = await trainOrLoad(body, sources, { cacheDir });
+      const input = variantInput("last-layer-pretrained", {
+        body,
+        size: 12,
+        seed: 0,
+        config: { headEpochs: 6, batchSize: 4 },
+      })!;
+      const run = await trainOrLoad(input, sources, { cacheDir });
+      const before = snapshot(pre.model);
+      const after = snapshot(run.model);
+      for (const [name, values] of after) {
+        if (name.startsWith(HEAD_NAME)) continue;
+        assert.deepEqual(values, before.get(name), `${name} changed`);
       }
+      assert.equal(run.json.body?.runId, pre.runId);
+      assert.ok(
+        run.history.at(-1)!.trainLoss < run.history[0].trainLoss,
+        "the loss falls",
+      );
+      pre.model.dispose();
+      run.model.dispose();
+    } finally {
+      await Deno.remove(cacheDir, { recursive: true });
     }
-    assert.equal(changedHead, 2, "the head's kernel and bias both trained");
-    assert.ok(
-      history[history.length - 1].loss < history[0].loss,
-      "the loss falls",
-    );
-    pre.dispose();
-    model.dispose();
   },
 });
 
 Deno.test({
   ...opts,
   name:
-    "runVariant(): the pre-trained model is left untouched, baselines scored by hand",
+    "runVariant(): runs cached per variant and seed, baselines scored by hand",
   fn: async (t) => {
-    await initTf();
-    const data = syntheticShapes({
-      size: 12,
-      numTrain: 6,
-      numTest: 3,
-      seed: 4,
-    });
-    const pre = buildDeepLab({
-      numBlocks: 1,
-      numClasses: 5,
-      numFilters: 4,
-      seed: 5,
-    });
-    const before = snapshot(pre);
-    const tensors = tf.memory().numTensors;
-    await t.step("whole-network trains a copy", async () => {
-      const r = await runVariant("whole-network", {
-        pretrained: pre,
-        data,
-        seed: 0,
-        config: { wholeEpochs: 1, batchSize: 3 },
+    const cacheDir = await Deno.makeTempDir();
+    try {
+      const { sources, body } = await tinySetup(cacheDir);
+      const data = sources.segmentation;
+      const tensors = tf.memory().numTensors;
+      await t.step("whole-network trains and is cached", async () => {
+        const v = { sources, body, seed: 0, cacheDir };
+        const config = { wholeEpochs: 1, batchSize: 4 };
+        const r = await runVariant("whole-network", { ...v, config });
+        assert.equal(r.history.length, 1);
+        assert.equal(r.predictions.length, 4 * 144);
+        let trained = 0;
+        const again = await runVariant("whole-network", {
+          ...v,
+          config,
+          onEpochEnd: () => trained++,
+        });
+        assert.equal(trained, 0, "read from the cache");
+        assert.deepEqual(again.predictions, r.predictions);
       });
-      assert.equal(r.history.length, 1);
-      assert.equal(r.predictions.length, 3 * 144);
-      assert.deepEqual(snapshot(pre), before);
-    });
-    await t.step("all-horse and all-background", async () => {
-      const horse = await runVariant("all-horse", {
-        pretrained: pre,
-        data,
-        seed: 0,
+      await t.step("all-horse and all-background", async () => {
+        const v = { sources, body, seed: 0, cacheDir };
+        const horse = await runVariant("all-horse", v);
+        const share = [0, 1, 2, 3].map((i) =>
+          data.test.masks.subarray(i * 144, (i + 1) * 144).reduce(
+            (s, v) => s + v,
+            0,
+          ) / 144
+        );
+        assert.ok(
+          Math.abs(horse.scores.iou - share.reduce((s, v) => s + v) / 4) <
+            1e-6,
+        );
+        const bg = await runVariant("all-background", v);
+        assert.ok(bg.scores.iou < 1e-6);
       });
-      const share = [0, 1, 2].map((i) =>
-        data.test.masks.subarray(i * 144, (i + 1) * 144).reduce(
-          (s, v) => s + v,
-          0,
-        ) / 144
-      );
-      assert.ok(
-        Math.abs(horse.scores.iou - share.reduce((s, v) => s + v) / 3) < 1e-6,
-      );
-      const bg = await runVariant("all-background", {
-        pretrained: pre,
-        data,
-        seed: 0,
+      await t.step("compareVariants() summarises seeds", async () => {
+        const c = await compareVariants({
+          sources,
+          body,
+          cacheDir,
+          seeds: 2,
+          variants: ["last-layer-random", "all-horse"],
+          config: { headEpochs: 1, batchSize: 4 },
+        });
+        assert.deepEqual(c.summaries.map((s) => s.seeds), [2, 1]);
+        const s = c.summaries[0];
+        assert.ok(s.iou.min <= s.iou.mean && s.iou.mean <= s.iou.max);
+        assert.equal(s.perSeed.length, 2);
       });
-      assert.ok(bg.scores.iou < 1e-6);
-    });
-    await t.step("compareVariants() summarises seeds", async () => {
-      const c = await compareVariants({
-        pretrained: pre,
-        data,
-        seeds: 2,
-        variants: ["last-layer-random", "all-horse"],
-        config: { headEpochs: 1 },
-      });
-      assert.deepEqual(c.summaries.map((s) => s.seeds), [2, 1]);
-      const s = c.summaries[0];
-      assert.ok(s.iou.min <= s.iou.mean && s.iou.mean <= s.iou.max);
-      assert.equal(s.perSeed.length, 2);
-    });
-    assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
-    pre.dispose();
+      assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
+    } finally {
+      await Deno.remove(cacheDir, { recursive: true });
+    }
   },
 });
 

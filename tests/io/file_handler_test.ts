@@ -7,7 +7,7 @@ import {
   MODEL_JSON,
   WEIGHTS_BIN,
 } from "../../lib/io/file_handler.ts";
-import { buildDeepLab } from "../../lib/finetune/deeplab.ts";
+import { buildDeepLab } from "../../lib/models/deeplab.ts";
 
 Deno.test({
   name:

@@ -33,7 +33,7 @@ export const notebook: NotebookSource = {
         ...exp, progress: liveProgress, label: specLabel,
         onRun: (run) => showMarkdown(describeRun(run)),
       });
-      const names = runs.map((r) => \`CNN lr \${r.spec.learningRate}\`);
+      const names = runs.map((r) => \`CNN lr \${r.config.learningRate}\`);
       const td = trainData(exp, settings);`),
     code(`
       const series = runs.map((r, i) => ({ name: names[i], history: r.history }));

@@ -35,11 +35,11 @@ export const notebook: NotebookSource = {
       const runs = await trainOrLoadAll(batchSizeSpecs(settings), {
         ...exp, progress: liveProgress, label: specLabel, onRun: (run) => showMarkdown(describeRun(run)),
       });
-      const sweep = runs.map((r) => ({ batchSize: r.spec.batchSize, seed: r.spec.seed, trainImages, history: r.history }));
-      const main = runs.filter((r) => r.spec.seed === settings.seed);
+      const sweep = runs.map((r) => ({ batchSize: r.config.batchSize, seed: r.config.seed, trainImages, history: r.history }));
+      const main = runs.filter((r) => r.config.seed === settings.seed);
       const table = finalEpochTable(sweep);`),
     code(`
-      const series = main.map((r) => ({ name: \`batch \${r.spec.batchSize}\`, history: r.history }));
+      const series = main.map((r) => ({ name: \`batch \${r.config.batchSize}\`, history: r.history }));
       await showPlot(lossCurves(series, { title: "UNet: loss per epoch by batch size", subtitle: \`lr 0.001, seed \${settings.seed}, \${trainImages} training images\` }));
       await showTable(batchSizeRows(table), { caption: "Final epoch by batch size: mean (min-max over seeds)" });
       await showPlot(barChart(table.map((r) => ({ label: String(r.batchSize), value: r.valLoss.mean, low: r.valLoss.min, high: r.valLoss.max })), {
@@ -51,14 +51,14 @@ export const notebook: NotebookSource = {
         title: "Seconds per epoch by batch size", subtitle: \`backend \${backend.name}; shared machine, timings approximate\`,
         xLabel: "batch size", yLabel: "seconds per epoch", digits: 3,
       }));
-      await showPlot(lineChart(main.flatMap((r) => lossByUpdates(sweep[runs.indexOf(r)]).map((p) => ({ ...p, series: \`batch \${r.spec.batchSize}\` }))), {
+      await showPlot(lineChart(main.flatMap((r) => lossByUpdates(sweep[runs.indexOf(r)]).map((p) => ({ ...p, series: \`batch \${r.config.batchSize}\` }))), {
         title: "Validation loss against the number of updates", subtitle: "one point per epoch: equal x means an equal number of optimizer steps",
         xLabel: "optimizer updates (log scale)", yLabel: "validation cross-entropy", logX: true,
       }));
       const updates = commonUpdates(sweep);
       await showTable(fixedUpdatesRows(sweep, updates), { caption: \`The same number of updates (\${updates}, all the largest batch made)\` });`),
     code(`
-      const models = main.map((r) => ({ label: \`batch \${r.spec.batchSize}\`, model: r.model }));
+      const models = main.map((r) => ({ label: \`batch \${r.config.batchSize}\`, model: r.model }));
       await showImage(await imageGrid(await colourizedRows({ val: exp.data.val, td, palette: exp.palette, models })), {
         caption: "First 10 validation horses coloured by the UNet trained with each batch size",
       });

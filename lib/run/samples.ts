@@ -1,13 +1,55 @@
 /**
- * The sample sheet of a run: for a few validation images, one row each with
- * the grey input, the model's colours, the palette ground truth and the
- * original photograph, upscaled (nearest) so a person can see 32x32 pixels.
+ * The sample sheet of a run (`samples.png`): for a colourization run, a few
+ * validation images, one row each with the grey input, the model's colours,
+ * the palette ground truth and the original photograph, upscaled (nearest)
+ * so a person can see 32x32 pixels; for a segmentation run, the first test
+ * photos with the true and the predicted masks.
  *
  * @module
  */
+import type * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { paletteToRgb } from "../data/palette.ts";
 import type { ImageSet, Palette } from "../data/types.ts";
+import { predictionPicture } from "../finetune/pictures.ts";
+import { predictLabels } from "../train/evaluate.ts";
+import type { RunConfig } from "./config.ts";
+import type { Prepared } from "./run.ts";
+
+/** Validation images a colourization run's samples.png draws. */
+export const SAMPLE_COUNT = 10;
+
+/** samples.png of a trained run. */
+export async function runSamplesPng(
+  config: RunConfig,
+  model: tf.LayersModel,
+  prepared: Prepared,
+): Promise<Uint8Array> {
+  const { data } = prepared;
+  const pixels = data.height * data.width;
+  const valCount = data.valY.length / pixels;
+  if (config.task === "segmentation") {
+    const seg = prepared.segmentation!;
+    const grey = { count: valCount, height: data.height, width: data.width };
+    const predicted = await predictLabels(model, data.valX, grey);
+    return await predictionPicture(seg.test, { prediction: predicted });
+  }
+  const count = Math.min(SAMPLE_COUNT, valCount);
+  const grey = data.valX.subarray(0, count * pixels);
+  const predicted = await predictLabels(model, grey, {
+    count,
+    height: data.height,
+    width: data.width,
+  });
+  return await sampleSheetPng({
+    images: prepared.colour!.val,
+    grey,
+    predicted,
+    truth: data.valY,
+    palette: prepared.palette!,
+    count,
+  });
+}
 
 /** What one sample sheet shows. */
 export interface SampleSheet {

@@ -8,7 +8,7 @@ import {
   HEAD_NAME,
   headVariables,
   replaceHead,
-} from "../../lib/finetune/deeplab.ts";
+} from "../../lib/models/deeplab.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 

@@ -1,0 +1,104 @@
+/**
+ * One process trains a run at a time: an exclusive OS file lock (flock) on
+ * `<run folder>/lock`. The OS drops the lock when its holder dies, however it
+ * dies, so a lock left by a crashed process is simply free: the next process
+ * takes it over. The file itself is never deleted (deleting a locked file
+ * would let two processes lock two different files of the same name); it
+ * holds the holder's pid and start time for the "waiting for" message.
+ *
+ * @module
+ */
+
+/** File name of the lock inside a run folder. */
+export const LOCK_FILE = "lock";
+
+/** Who holds a lock, as its file says. */
+export interface LockHolder {
+  pid: number;
+  hostname: string;
+  since: string;
+}
+
+/** A held lock; release it once the run folder is complete. */
+export interface RunLock {
+  /** Unlocks and closes the file (idempotent). */
+  release(): void;
+}
+
+/** Options of {@link acquireRunLock}. */
+export interface AcquireOptions {
+  /** Told once when the lock is busy, before waiting. */
+  onWait?: (holder: LockHolder | undefined) => void;
+  /** Gives up waiting (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Milliseconds between two tries (default 500). */
+  pollMs?: number;
+}
+
+/**
+ * Takes the lock of run folder `dir` (created if missing), waiting while
+ * another process holds it.
+ */
+export async function acquireRunLock(
+  dir: string,
+  opts: AcquireOptions = {},
+): Promise<RunLock> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir}/${LOCK_FILE}`;
+  const file = await Deno.open(path, { read: true, write: true, create: true });
+  try {
+    let told = false;
+    while (!(await file.tryLock(true))) {
+      if (!told) {
+        told = true;
+        opts.onWait?.(await readHolder(path));
+      }
+      opts.signal?.throwIfAborted();
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
+      opts.signal?.throwIfAborted();
+    }
+  } catch (e) {
+    file.close();
+    throw e;
+  }
+  const holder: LockHolder = {
+    pid: Deno.pid,
+    hostname: hostname(),
+    since: new Date().toISOString(),
+  };
+  const bytes = new TextEncoder().encode(JSON.stringify(holder) + "\n");
+  await file.truncate(0);
+  await file.write(bytes);
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        file.unlockSync();
+      } finally {
+        file.close();
+      }
+    },
+  };
+}
+
+/** The holder recorded in a lock file, if it can be read. */
+export async function readHolder(
+  path: string,
+): Promise<LockHolder | undefined> {
+  try {
+    const h = JSON.parse(await Deno.readTextFile(path));
+    return typeof h?.pid === "number" ? h as LockHolder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostname(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "unknown"; // no --allow-sys
+  }
+}
