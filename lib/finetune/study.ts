@@ -23,13 +23,18 @@ import { predictionPicture } from "./pictures.ts";
 import type { PixelEpochLogs } from "./pixel_training.ts";
 import { loadOrPretrain, type PretrainConfig } from "./pretrain.ts";
 import { loadSegmentationData } from "./segmentation_data.ts";
+import { requireWeizmann } from "../data/weizmann_source.ts";
 import { fineTuneCodeVersion } from "./code_version.ts";
 
 /** What to run. */
 export interface StudyOptions {
   /** Quick mode: 1 seed by default, few epochs, small pre-training, n in {2, 4, 8}, S in {32, 64}. */
   quick: boolean;
-  /** Weizmann-layout folder; undefined or "synthetic": the synthetic shapes. */
+  /**
+   * Weizmann-layout folder, or "synthetic" for the synthetic shapes;
+   * undefined (none found): the shapes in quick mode or with synthetic
+   * pre-training data, an error otherwise.
+   */
   data?: string;
   /** CIFAR-10 archive/folder or "synthetic" for the pre-training. */
   pretrainData?: string;
@@ -82,6 +87,18 @@ export function studySettings(quick: boolean, size: number) {
   };
 }
 
+/**
+ * The Weizmann folder or "synthetic"; without photos, the synthetic shapes
+ * in quick mode and in the offline demonstration (synthetic pre-training),
+ * an error otherwise.
+ */
+function segmentationSource(opts: StudyOptions): string {
+  return requireWeizmann(opts.data, {
+    fallback: opts.quick || opts.pretrainData === "synthetic",
+    projectDataDir: opts.cacheDir ?? "data",
+  });
+}
+
 function fmt(v: number, digits = 3): string {
   return v.toFixed(digits);
 }
@@ -97,6 +114,7 @@ export async function runFineTuneStudy(
 ): Promise<StudyResult> {
   const t0 = performance.now();
   const say = opts.onLine ?? (() => {});
+  const segmentation = segmentationSource(opts); // before any training
   const size = opts.size ?? 64;
   const settings = studySettings(opts.quick, size);
   const pretrained = await loadOrPretrain({
@@ -118,7 +136,7 @@ export async function runFineTuneStudy(
     }; ` +
       `colourization pixel accuracy ${fmt(pretrained.valAccuracy)})`,
   );
-  const data = await loadSegmentationData({ data: opts.data, size });
+  const data = await loadSegmentationData({ data: segmentation, size });
   say(`segmentation data: ${data.source.description}`);
   const comparison = await compareVariants({
     pretrained: pretrained.model,
@@ -203,7 +221,7 @@ export async function studyCacheDir(
   const key = JSON.stringify({
     v: 1,
     quick: opts.quick,
-    data: opts.data ?? "synthetic",
+    data: segmentationSource(opts),
     pretrainData: opts.pretrainData ?? "default",
     size: opts.size ?? 64,
     seeds: opts.seeds ?? (opts.quick ? 1 : 3),
@@ -234,7 +252,7 @@ export async function loadOrRunStudy(
   backend: BackendInfo,
   opts: StudyOptions,
 ): Promise<StudyResult & { fromCache: boolean }> {
-  const dir = await studyCacheDir(backend, opts);
+  const dir = await studyCacheDir(backend, opts); // throws without photos in full mode
   try {
     const cached = await readStudy(dir);
     // The pre-trained network must still be there (its folder, under this cache root).

@@ -7,16 +7,7 @@
 import assert from "node:assert/strict";
 import { PROJECT_ROOT } from "../../lib/cli/launch.ts";
 import { probeGpu } from "../../lib/backend/webgpu.ts";
-
-/** What a normal start must not print. */
-export const FALSE_ALARMS = [/^error:/m, /Ignored build scripts/];
-
-/** The environment of this process without XDG_RUNTIME_DIR. */
-export function envWithoutRuntimeDir(): Record<string, string> {
-  const env = Deno.env.toObject();
-  delete env.XDG_RUNTIME_DIR;
-  return env;
-}
+import { envWithoutRuntimeDir, FALSE_ALARMS } from "./fixtures/quiet.ts";
 
 async function taskWithoutRuntimeDir(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
