@@ -212,7 +212,10 @@ async function request(
   const headers: Record<string, string> = {};
   if (partial && partial.size > 0) {
     headers.range = `bytes=${partial.size}-`;
-    const validator = partial.meta.etag ?? partial.meta.lastModified;
+    // If-Range: the rest if the file is unchanged, else all of it (a weak
+    // ETag cannot be used there)
+    const { etag, lastModified } = partial.meta;
+    const validator = etag && !etag.startsWith("W/") ? etag : lastModified;
     if (validator) headers["if-range"] = validator;
   }
   let response: Response;

@@ -26,6 +26,7 @@ const md5 = createHash("md5").update(archive).digest("hex");
 /** One request as the server saw it. */
 interface Logged {
   range: string | null;
+  ifRange: string | null;
   status: number;
   /** Bytes the server meant to send. */
   bodyBytes: number;
@@ -46,7 +47,12 @@ function serve(opts: { ranges: boolean; cutAfter?: number; etag?: string }) {
       const start = opts.ranges && m ? Number(m[1]) : 0;
       const status = start > 0 ? 206 : 200;
       const cut = log.length === 0 ? opts.cutAfter : undefined;
-      log.push({ range, status, bodyBytes: archive.length - start });
+      log.push({
+        range,
+        ifRange: req.headers.get("if-range"),
+        status,
+        bodyBytes: archive.length - start,
+      });
       let at = start;
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
@@ -115,6 +121,7 @@ Deno.test("downloadVerified() resumes a cut download", async (t) => {
         assert.ok(kept > 0 && kept <= cutAfter, `kept ${kept} bytes`);
         assert.deepEqual(server.log[1], {
           range: `bytes=${kept}-`,
+          ifRange: '"v1"', // the file must not have changed in between
           status: 206,
           bodyBytes: archive.length - kept,
         });
