@@ -2,9 +2,9 @@
  * Entry point of `deno task bench`: runs bench/bench.ts in a child `deno run`
  * with the narrowest permissions it needs: read the project and Deno's npm
  * cache (tfjs-backend-wasm reads its .wasm files from there), run
- * /usr/bin/python3 (the PyTorch reference), read COLOURLAB_BACKEND and
- * COLOURLAB_THREADS, and the CPU model (`--allow-sys=cpus`). No writes, no
- * network.
+ * /usr/bin/python3 (the PyTorch reference), read COLOURLAB_BACKEND,
+ * COLOURLAB_THREADS and XDG_RUNTIME_DIR, and the CPU model
+ * (`--allow-sys=cpus`). No writes, no network.
  *
  * @module
  */
@@ -20,7 +20,8 @@ export async function benchCommand(argv: string[]): Promise<string[]> {
     "--no-prompt",
     `--allow-read=${read}`,
     `--allow-run=${PYTHON}`,
-    "--allow-env=COLOURLAB_BACKEND,COLOURLAB_THREADS",
+    // XDG_RUNTIME_DIR: set for the GPU probe when missing (lib/backend/webgpu.ts)
+    "--allow-env=COLOURLAB_BACKEND,COLOURLAB_THREADS,XDG_RUNTIME_DIR",
     "--allow-sys=cpus",
     `${PROJECT_ROOT}/bench/bench.ts`,
     ...argv,

@@ -12,7 +12,7 @@ cannot stamp a late output with the wrong parent.
 
 Usage:
   /usr/bin/python3 tools/run_notebook.py NOTEBOOK [--out EXECUTED] [--timeout S]
-      [--grace S] [--kernel NAME] [--startup-timeout S] [--quiet]
+      [--grace S] [--kernel NAME] [--startup-timeout S] [--quiet] [--watch-stdin]
 
 The kernel runs in the notebook's folder with this process's environment (so
 COLOURLAB_* variables pass through) plus NO_COLOR=1. The repo's kernel spec
@@ -24,12 +24,21 @@ or a kernel that does not start. On failure the last stderr line names the
 notebook and the cell: `FAILED notebook.ipynb cell 7 (code cell 5): Error: ...`.
 
 The Deno kernel may publish outputs after it reports idle: none may be lost.
+
+Nothing outlives the runner: SIGTERM or SIGINT (Ctrl-C) kills the kernel's process
+group and exits with 128 + the signal; on Linux the kernel also gets SIGKILL when
+the runner dies any other way (PR_SET_PDEATHSIG). With --watch-stdin the runner
+stops the same way when its stdin reaches end of file: the report holds that pipe
+open, so the runner stops when the report dies, even by SIGKILL.
 """
 
 import argparse
+import ctypes
 import os
 import queue
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -155,7 +164,74 @@ def parse_args(argv):
     p.add_argument("--kernel", default="deno", help="kernel spec name (default deno)")
     p.add_argument("--startup-timeout", type=float, default=120)
     p.add_argument("--quiet", action="store_true", help="no per-cell progress on stderr")
+    p.add_argument(
+        "--watch-stdin",
+        action="store_true",
+        help="stop (killing the kernel) when stdin reaches end of file: the parent is gone",
+    )
     return p.parse_args(argv)
+
+
+class Stopper:
+    """Kills the running kernel and exits when the runner is told to stop.
+
+    The kernel runs in a session of its own (jupyter_client starts it so), so a
+    signal to the runner's process group never reaches it: the runner must kill
+    it, and does so with SIGKILL on the kernel's whole process group (the Deno
+    kernel may ignore SIGTERM while a cell computes).
+    """
+
+    def __init__(self):
+        self.km = None
+
+    def stop(self, signum, _frame=None):
+        km = self.km
+        if km is not None and km.has_kernel:
+            pgid = getattr(km.provisioner, "pgid", None)
+            try:
+                if pgid:
+                    os.killpg(pgid, signal.SIGKILL)
+                else:
+                    km.provisioner.process.kill()
+            except (OSError, AttributeError):
+                pass  # gone already
+            try:
+                km.cleanup_connection_file()
+            except OSError:
+                pass
+        name = signal.Signals(signum).name
+        print(f"run_notebook: stopped by {name}; the kernel was killed", file=sys.stderr, flush=True)
+        os._exit(128 + signum)
+
+    def install(self, watch_stdin):
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, self.stop)
+        if watch_stdin:
+            threading.Thread(target=self._watch_stdin, daemon=True).start()
+
+    def _watch_stdin(self):
+        try:
+            while os.read(0, 4096):
+                pass
+        except OSError:
+            pass
+        # The parent is gone: stop as for SIGTERM, in the main thread.
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+STOPPER = Stopper()
+
+
+def die_with_runner():
+    """In the kernel's process before exec: SIGKILL when the runner dies (Linux).
+
+    Runs in the forked child; only a prctl call, nothing that could take a lock.
+    """
+    PR_SET_PDEATHSIG = 1
+    LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
 
 def kernel_env():
@@ -224,7 +300,9 @@ def execute(nb, nb_path, args):
         os.environ["JUPYTER_PATH"] = os.pathsep.join([jupyter_dir, *paths])
     km = KernelManager(kernel_name=args.kernel)
     started = time.monotonic()
-    km.start_kernel(cwd=str(nb_path.parent.resolve()), env=kernel_env())
+    STOPPER.km = km
+    launch = {"preexec_fn": die_with_runner} if LIBC is not None else {}
+    km.start_kernel(cwd=str(nb_path.parent.resolve()), env=kernel_env(), **launch)
     kc = km.client()
     kc.start_channels()
     failure = None
@@ -271,6 +349,7 @@ def execute(nb, nb_path, args):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    STOPPER.install(args.watch_stdin)
     nb_path = args.notebook
     if not nb_path.is_file():
         print(f"run_notebook: no such notebook: {nb_path}", file=sys.stderr)

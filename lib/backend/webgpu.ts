@@ -39,7 +39,9 @@ export async function probeGpu(): Promise<GpuProbe> {
   }
   let adapter: GPUAdapter | null;
   try {
-    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+    adapter = await withRuntimeDir(() =>
+      gpu.requestAdapter({ powerPreference: "high-performance" })
+    );
   } catch (e) {
     return {
       available: false,
@@ -57,6 +59,45 @@ export async function probeGpu(): Promise<GpuProbe> {
     };
   }
   return { available: true, ...classifyAdapter(adapter) };
+}
+
+/** An absolute path where no Wayland socket can be. */
+const NO_WAYLAND_DIR = "/nonexistent";
+
+/**
+ * Runs `probe` with `XDG_RUNTIME_DIR` set when it is missing or relative.
+ * Mesa's Vulkan drivers try to reach a Wayland display while they list
+ * devices, and libwayland prints "error: XDG_RUNTIME_DIR is invalid or not
+ * set in the environment." when the variable is not an absolute path: a
+ * false alarm on every start of a task or kernel on a machine without a
+ * desktop session. Without the variable no Wayland display can be reached
+ * anyway, so a path that holds no Wayland socket finds the same devices,
+ * silently; the variable is put back as it was afterwards. Without the
+ * permission to set it the probe runs as is.
+ */
+async function withRuntimeDir<T>(probe: () => Promise<T>): Promise<T> {
+  const name = "XDG_RUNTIME_DIR";
+  let before: string | undefined;
+  let changed = false;
+  try {
+    const permission = Deno.permissions.querySync({
+      name: "env",
+      variable: name,
+    });
+    if (permission.state === "granted") {
+      before = Deno.env.get(name);
+      if (!before?.startsWith("/")) {
+        Deno.env.set(name, NO_WAYLAND_DIR);
+        changed = true;
+      }
+    }
+  } catch { /* probe as is */ }
+  try {
+    return await probe();
+  } finally {
+    if (changed && before === undefined) Deno.env.delete(name);
+    else if (changed) Deno.env.set(name, before!);
+  }
 }
 
 /** Describes an adapter and says whether it is a software one. */

@@ -9,6 +9,8 @@
  */
 import { initTf } from "../backend.ts";
 import { watchParent } from "./parent_watch.ts";
+import { findWeizmann } from "../data/weizmann_source.ts";
+import { CACHE_DIR } from "./cache_dir.ts";
 import {
   runFineTuneStudy,
   saveStudy,
@@ -140,7 +142,8 @@ export async function runFineTuneCli(
   print(`backend: ${backend.name} (${backend.reason})`);
   const studyOptions = {
     quick: args.quick,
-    data: args.data,
+    // nothing given: the project's data/weizmann-horses/ when it is there
+    data: args.data ?? findWeizmann(undefined, CACHE_DIR),
     pretrainData: args.pretrainData,
     size: args.size,
     seeds: args.seeds,

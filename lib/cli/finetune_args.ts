@@ -17,8 +17,9 @@ fine-tuning step against n (blocks) and S (input size).
 
   --quick          1 seed, few epochs, a small pre-training; cost study at
                    n in {2, 4, 8} and S in {32, 64}
-  --data           a folder in the Weizmann horse layout (rgb/ + mask/);
-                   default: the embedded SYNTHETIC shapes
+  --data           a folder in the Weizmann horse layout (rgb/ + mask/),
+                   or "synthetic" for the embedded SYNTHETIC shapes; default:
+                   data/weizmann-horses/, else (--quick only) the shapes
   --pretrain-data  CIFAR-10 binary archive or folder, or "synthetic" (as for
                    deno task train); default: synthetic with --quick, else
                    $COLOURLAB_DATA, the cache in data/, or a download

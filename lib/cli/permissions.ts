@@ -13,11 +13,14 @@ import type { TrainArgs } from "./train_args.ts";
 export const DEFAULT_DOWNLOAD_HOST = "www.cs.toronto.edu";
 
 /**
- * Environment variables the trainer may read: colourlab's own settings, and
- * what sharp reads when it loads libvips.
+ * Environment variables the trainer may read: colourlab's own settings,
+ * XDG_RUNTIME_DIR (set for the GPU probe when missing, so that Mesa does not
+ * print a false alarm: lib/backend/webgpu.ts), and what sharp reads when it
+ * loads libvips.
  */
 export const TRAIN_ENV_VARS = [
   "COLOURLAB_*",
+  "XDG_RUNTIME_DIR",
   "npm_package_config_libvips",
   "MALLOC_ARENA_MAX",
   "SHARP_IGNORE_GLOBAL_LIBVIPS",

@@ -1,8 +1,7 @@
 /**
  * The CIFAR-10 loader: one category's training and validation images from
- * the official binary version, found in this order: an explicit path (the
- * `data` option or `COLOURLAB_DATA`; an archive or an extracted folder), the
- * cache in `data/raw/`, else a verified download of the official archive.
+ * the official binary version, wherever lib/data/cifar_source.ts finds it
+ * (an explicit path, the cache in `data/raw/`, else a verified download).
  *
  * @module
  */
@@ -11,13 +10,7 @@ import {
   readArchiveBatches,
   readFolderBatches,
 } from "./batch_files.ts";
-import {
-  CIFAR10_MD5,
-  CIFAR10_URL,
-  DownloadError,
-  type DownloadProgress,
-  downloadVerified,
-} from "./download.ts";
+import { locateCifar, type LocateOptions } from "./cifar_source.ts";
 import { DataError } from "./errors.ts";
 import { syntheticCategoryData } from "./synthetic.ts";
 import type { CategoryData, DataSource, ImageSet } from "./types.ts";
@@ -39,27 +32,12 @@ export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
 /** Bytes per record: 1 label byte + 3 planes of 32x32 pixels. */
 export const RECORD_BYTES: number = 1 + 3 * 32 * 32;
 
-/** Where the downloaded archive is cached, relative to the cache folder. */
-export const CACHED_ARCHIVE = "raw/cifar-10-binary.tar.gz";
+export { CACHED_ARCHIVE } from "./cifar_source.ts";
 
-/** Options of {@link loadCategoryData}. */
-export interface LoadOptions {
-  /** "synthetic", an archive (.tar.gz) or an extracted folder; else env COLOURLAB_DATA. */
-  data?: string;
+/** Options of {@link loadCategoryData}: where to look (see {@link LocateOptions}), and which category. */
+export interface LoadOptions extends LocateOptions {
   /** CIFAR-10 label to select (default 7, horse). */
   category?: number;
-  /** Cache folder (default "data", relative to the working directory). */
-  cacheDir?: string;
-  /** Download URL (default env COLOURLAB_CIFAR_URL, else the official one). */
-  url?: string;
-  /** md5 the download must have (default the official archive's). */
-  expectedMd5?: string;
-  /** Connect timeout of the download in ms (default 15,000). */
-  connectTimeoutMs?: number;
-  /** Download progress, on every chunk (thousands of calls: throttle what you show). */
-  onProgress?: (p: DownloadProgress) => void;
-  /** Offline with nothing cached: use the synthetic set (true) or throw (false, default). */
-  syntheticFallback?: boolean;
 }
 
 /**
@@ -76,58 +54,44 @@ export async function loadCategoryData(
   if (!Number.isInteger(category) || category < 0 || category > 9) {
     throw new DataError(`category ${category} is not a CIFAR-10 label (0..9)`);
   }
-  const fromEnv = opts.data === undefined
-    ? envVar("COLOURLAB_DATA")
-    : undefined;
-  const explicit = opts.data ?? fromEnv;
-  if (explicit === "synthetic") return syntheticFor(category, "as asked");
-  if (explicit !== undefined && explicit !== "") {
-    const origin = fromEnv === undefined ? "the data option" : "COLOURLAB_DATA";
-    return await fromPath(explicit, category, origin);
-  }
-  const cacheDir = opts.cacheDir ?? "data";
-  const cached = `${cacheDir}/${CACHED_ARCHIVE}`;
-  if (await isFile(cached)) {
-    try {
-      return fromBatches(await readArchiveBatches(cached), category, {
-        kind: "cache",
-        path: cached,
-        what: "cached CIFAR-10 binary archive",
+  const where = await locateCifar(opts);
+  switch (where.kind) {
+    case "synthetic":
+      return syntheticFor(category, where.why);
+    case "folder":
+      return fromBatches(await readFolderBatches(where.path), category, {
+        kind: "folder",
+        path: where.path,
+        what: "CIFAR-10 binary batch files in folder",
       });
-    } catch (err) {
-      if (!(err instanceof DataError)) throw err;
-      throw new DataError(
-        `${err.message} (this is the cached copy: delete it to download again)`,
-        { path: err.path, cause: err },
-      );
-    }
+    case "archive":
+      return fromBatches(await readArchiveBatches(where.path), category, {
+        kind: "archive",
+        path: where.path,
+        what: "CIFAR-10 binary archive",
+      });
+    case "cache":
+      try {
+        return fromBatches(await readArchiveBatches(where.path), category, {
+          kind: "cache",
+          path: where.path,
+          what: "cached CIFAR-10 binary archive",
+        });
+      } catch (err) {
+        if (!(err instanceof DataError)) throw err;
+        throw new DataError(
+          `${err.message} (this is the cached copy: delete it to download again)`,
+          { path: err.path, cause: err },
+        );
+      }
+    case "download":
+      return fromBatches(await readArchiveBatches(where.path), category, {
+        kind: "download",
+        path: where.path,
+        url: where.url,
+        what: `CIFAR-10 binary archive downloaded from ${where.url} to`,
+      });
   }
-  const url = opts.url ?? envVar("COLOURLAB_CIFAR_URL") ?? CIFAR10_URL;
-  try {
-    await downloadVerified(url, cached, {
-      expectedMd5: opts.expectedMd5 ?? CIFAR10_MD5,
-      connectTimeoutMs: opts.connectTimeoutMs,
-      onProgress: opts.onProgress,
-    });
-  } catch (err) {
-    if (!(err instanceof DownloadError) || err.reason === "md5") throw err;
-    if (opts.syntheticFallback) {
-      return syntheticFor(category, `no CIFAR-10 data: ${err.message}`);
-    }
-    throw new DataError(
-      `No CIFAR-10 data: nothing cached at ${cached} and ${err.message}. ` +
-        `Pass a local copy of the binary archive (cifar-10-binary.tar.gz) or its ` +
-        `extracted folder with --data PATH or COLOURLAB_DATA=PATH, ` +
-        `or use --data synthetic for the built-in synthetic set.`,
-      { path: url, cause: err },
-    );
-  }
-  return fromBatches(await readArchiveBatches(cached), category, {
-    kind: "download",
-    path: cached,
-    url,
-    what: `CIFAR-10 binary archive downloaded from ${url} to`,
-  });
 }
 
 /**
@@ -144,39 +108,6 @@ export function categoryImages(
     train: collect(batches, trainFiles, category),
     val: collect(batches, ["test_batch.bin"], category),
   };
-}
-
-async function fromPath(
-  path: string,
-  category: number,
-  origin: string,
-): Promise<CategoryData> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new DataError(
-        `${path}: no such file or folder (given by ${origin})`,
-        {
-          path,
-        },
-      );
-    }
-    throw err;
-  }
-  if (info.isDirectory) {
-    return fromBatches(await readFolderBatches(path), category, {
-      kind: "folder",
-      path,
-      what: "CIFAR-10 binary batch files in folder",
-    });
-  }
-  return fromBatches(await readArchiveBatches(path), category, {
-    kind: "archive",
-    path,
-    what: "CIFAR-10 binary archive",
-  });
 }
 
 function fromBatches(
@@ -267,23 +198,4 @@ function syntheticFor(category: number, why: string): CategoryData {
   data.val.labels.fill(category);
   data.source.description = `${data.source.description} (${why})`;
   return data;
-}
-
-/** An environment variable, or undefined when unset or not permitted. */
-function envVar(name: string): string | undefined {
-  if (
-    Deno.permissions.querySync({ name: "env", variable: name }).state !==
-      "granted"
-  ) {
-    return undefined;
-  }
-  return Deno.env.get(name);
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
 }

@@ -1,8 +1,12 @@
 /**
- * Palettes from files: a NumPy `.npy` array of shape (NC, 3) as `numpy.save`
- * writes it (little-endian float32 or float64, like the original
- * `colour_kmeans24_cat7.npy`), or JSON (`[[r, g, b], ...]` or
- * `{"colours": [[r, g, b], ...]}`), RGB on the /256 scale.
+ * Palettes from files: a NumPy `.npy` array as `numpy.save` writes it, of
+ * shape (NC, 3) or (1, NC, 3) (the original assignment's
+ * `colour_kmeans24_cat7.npy`, which its starter code reads with
+ * `np.load(path, allow_pickle=True)[0]`), little-endian float32 or float64;
+ * or JSON (`[[r, g, b], ...]` or `{"colours": [[r, g, b], ...]}`). Values on
+ * the /256 scale (0-1) or 0-255, told apart by the values and divided by 256
+ * in the second case. A pickled object array is refused with the NumPy line
+ * that converts it: unpickling a file can run any code.
  *
  * @module
  */
@@ -40,7 +44,7 @@ export async function readPaletteFile(path: string): Promise<Palette> {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
     throw new DataError(
-      `${path}: not a palette file (expected a NumPy .npy array of shape (NC, 3) or JSON)`,
+      `${path}: not a palette file (expected a NumPy .npy array of shape (NC, 3) or (1, NC, 3), or JSON)`,
       { path },
     );
   }
@@ -48,7 +52,8 @@ export async function readPaletteFile(path: string): Promise<Palette> {
 }
 
 /**
- * A palette from a `.npy` file's bytes: 2-D, shape (NC, 3), dtype '<f4' or '<f8'.
+ * A palette from a `.npy` file's bytes: shape (NC, 3) or (1, NC, 3), dtype
+ * '<f4' or '<f8'.
  */
 export function paletteFromNpy(bytes: Uint8Array, path: string): Palette {
   const fail = (problem: string): never => {
@@ -76,6 +81,7 @@ export function paletteFromNpy(bytes: Uint8Array, path: string): Palette {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     fail(`cannot parse header ${JSON.stringify(header.trim())}`);
   }
+  if (descr === "|O") fail(pickledAdvice(path));
   const itemSize = descr === "<f4" ? 4 : descr === "<f8" ? 8 : 0;
   if (itemSize === 0) {
     fail(
@@ -86,10 +92,12 @@ export function paletteFromNpy(bytes: Uint8Array, path: string): Palette {
     s !== ""
   )
     .map(Number);
-  if (shape.length !== 2 || shape[1] !== 3 || !(shape[0] >= 1)) {
-    fail(`shape (${shape.join(", ")}) (expected (NC, 3))`);
+  // (1, NC, 3): the starter code's file, whose element 0 is the (NC, 3) table
+  const table = shape.length === 3 && shape[0] === 1 ? shape.slice(1) : shape;
+  if (table.length !== 2 || table[1] !== 3 || !(table[0] >= 1)) {
+    fail(`shape (${shape.join(", ")}) (expected (NC, 3) or (1, NC, 3))`);
   }
-  const numColours = shape[0];
+  const numColours = table[0];
   if (numColours > MAX_COLOURS) {
     fail(`${numColours} colours (at most ${MAX_COLOURS})`);
   }
@@ -99,12 +107,13 @@ export function paletteFromNpy(bytes: Uint8Array, path: string): Palette {
     fail(
       `${
         bytes.length - dataStart
-      } data bytes, expected ${expected} for shape (${numColours}, 3)`,
+      } data bytes, expected ${expected} for shape (${shape.join(", ")})`,
     );
   }
   const colours = new Float32Array(numColours * 3);
   for (let i = 0; i < numColours * 3; i++) {
-    // Fortran order stores column by column: element (r, c) sits at c * NC + r.
+    // Fortran order stores column by column: element (r, c) sits at c * NC + r
+    // (a leading axis of length 1 changes nothing).
     const r = Math.floor(i / 3), c = i % 3;
     const at = dataStart +
       (fortran === "True" ? c * numColours + r : i) * itemSize;
@@ -115,8 +124,20 @@ export function paletteFromNpy(bytes: Uint8Array, path: string): Palette {
   return checked(
     colours,
     path,
-    `NumPy palette ${path} (${descr}, ${numColours} colours)`,
+    `NumPy palette ${path} (${descr}, shape (${
+      shape.join(", ")
+    }), ${numColours} colours`,
   );
+}
+
+/** Why a pickled .npy is refused, and the one NumPy line that converts it. */
+function pickledAdvice(path: string): string {
+  const quoted = path.replaceAll("'", "\\'");
+  return `a pickled object array (dtype '|O'), which colourlab does not ` +
+    `unpickle (unpickling a file can run any code). If you trust the file, ` +
+    `convert it once with NumPy: /usr/bin/python3 -c "import numpy as np; ` +
+    `np.save('palette.npy', np.asarray(np.load('${quoted}', allow_pickle=True)` +
+    `.tolist(), dtype=np.float64).reshape(-1, 3))" and pass palette.npy`;
 }
 
 /**
@@ -140,27 +161,44 @@ export function paletteFromJson(value: unknown, path: string): Palette {
     );
   }
   const colours = Float32Array.from((list as number[][]).flat());
-  const description =
-    typeof (value as { description?: unknown }).description === "string"
-      ? (value as { description: string }).description
-      : `JSON palette ${path} (${colours.length / 3} colours)`;
-  return checked(colours, path, description);
+  const own = (value as { description?: unknown }).description;
+  if (typeof own === "string") return checked(colours, path, own, false);
+  return checked(
+    colours,
+    path,
+    `JSON palette ${path} (${colours.length / 3} colours`,
+  );
 }
 
+/**
+ * Checks the values and brings 0-255 ones to the /256 scale. `description`
+ * is completed with the scale found (its closing parenthesis added) unless
+ * `describeScale` is false (a JSON palette's own description).
+ */
 function checked(
   colours: Float32Array,
   path: string,
   description: string,
+  describeScale = true,
 ): Palette {
+  let max = 0;
   for (const v of colours) {
-    if (!(v >= 0 && v <= 1)) {
+    if (!(v >= 0 && v <= 255)) {
       throw new DataError(
-        `${path}: palette value ${v} is outside [0, 1] (colours are RGB / 256${
-          v > 1 ? "; 0..255 values must be divided by 256" : ""
-        })`,
+        `${path}: palette value ${v} is outside both 0-1 (RGB / 256) and 0-255`,
         { path },
       );
     }
+    max = Math.max(max, v);
   }
-  return { colours, numColours: colours.length / 3, description };
+  // A palette of bytes has some channel above 1 unless it is black to the
+  // last colour; one on the /256 scale never does.
+  const bytes = max > 1;
+  if (bytes) { for (let i = 0; i < colours.length; i++) colours[i] /= 256; }
+  const scale = bytes ? "values 0-255, divided by 256" : "values 0-1";
+  return {
+    colours,
+    numColours: colours.length / 3,
+    description: describeScale ? `${description}, ${scale})` : description,
+  };
 }

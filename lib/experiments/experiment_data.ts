@@ -20,21 +20,22 @@ export interface ExperimentData {
 }
 
 /**
- * Loads the data the settings name (falling back to the synthetic set when
- * offline with nothing cached: the source then says so) and its palette
- * (NC 24, seed 0, cached in `cacheDir/palettes/`); `cacheDir` defaults to
- * the project's data/ folder, also when run from notebooks/.
+ * Loads the data the settings name and its palette (NC 24, seed 0, cached in
+ * `cacheDir/palettes/`); `cacheDir` defaults to the project's data/ folder,
+ * also when run from notebooks/. Without CIFAR-10 full mode fails with the
+ * data layer's message; quick mode falls back to the synthetic set, whose
+ * source then says so.
  * @see notebooks/01_colourization.ipynb
  */
 export async function loadExperimentData(
-  settings: Pick<ExperimentSettings, "data" | "seed">,
+  settings: Pick<ExperimentSettings, "data" | "seed" | "quick">,
   opts: { cacheDir?: string; numColours?: number } = {},
 ): Promise<ExperimentData> {
   const cacheDir = opts.cacheDir ?? projectDataDir();
   const data = await loadCategoryData({
     data: settings.data,
     cacheDir,
-    syntheticFallback: true,
+    syntheticFallback: settings.quick,
   });
   const palette = await loadOrComputePalette(data, {
     numColours: opts.numColours ?? DEFAULTS.numColours,

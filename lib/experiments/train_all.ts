@@ -15,6 +15,7 @@
  * @module
  */
 import { describeBackend, initTf } from "../backend.ts";
+import { DataError } from "../data/errors.ts";
 import { formatEpoch } from "../train/progress.ts";
 import { notebookSpecs, specLabel } from "./definitions.ts";
 import { loadExperimentData } from "./experiment_data.ts";
@@ -71,4 +72,13 @@ function parseShard(args: string[]): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  // A missing data set is the user's to fix: its message, not a stack trace.
+  Deno.exit(
+    await main(Deno.args).catch((e) => {
+      if (!(e instanceof DataError)) throw e;
+      console.error(`error: ${e.message}`);
+      return 1;
+    }),
+  );
+}

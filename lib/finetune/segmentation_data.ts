@@ -1,7 +1,8 @@
 /**
  * Where the horse segmentation data comes from: a folder in the Weizmann
- * layout when one is given, else the embedded synthetic shapes (labelled as
- * such); and the grey inputs the network sees.
+ * layout, or the embedded synthetic shapes (labelled as such) when asked
+ * for or, in quick mode only, when no folder is found
+ * (lib/data/weizmann_source.ts); and the grey inputs the network sees.
  *
  * The network is pre-trained on colourization, whose input is the grey
  * image, so segmentation feeds it the grey version of each photo too: the
@@ -10,6 +11,7 @@
  * @module
  */
 import { loadWeizmann } from "../data/weizmann.ts";
+import { findWeizmann } from "../data/weizmann_source.ts";
 import type { SegmentationData, SegmentationSet } from "../data/weizmann.ts";
 import { syntheticShapes } from "./synthetic_shapes.ts";
 
@@ -58,8 +60,8 @@ export function greySegmentationInputs(set: SegmentationSet): Float32Array {
 
 /**
  * The Weizmann folder a notebook uses: `COLOURLAB_WEIZMANN` (a folder, or
- * "synthetic" for none), else `data/weizmann-horses` in the project when it
- * exists, else undefined (the synthetic shapes).
+ * "synthetic"), else `data/weizmann-horses` in the project when it exists,
+ * else undefined: nothing found, which the study refuses in full mode.
  *
  * @see notebooks/06_fine_tuning.ipynb
  */
@@ -68,13 +70,8 @@ export function defaultWeizmannDir(): string | undefined {
   try {
     fromEnv = Deno.env.get("COLOURLAB_WEIZMANN");
   } catch { /* no --allow-env */ }
-  if (fromEnv) return fromEnv === "synthetic" ? undefined : fromEnv;
-  const local = decodeURIComponent(
-    new URL("../../data/weizmann-horses", import.meta.url).pathname,
+  const data = decodeURIComponent(
+    new URL("../../data", import.meta.url).pathname,
   );
-  try {
-    return Deno.statSync(`${local}/mask`).isDirectory ? local : undefined;
-  } catch {
-    return undefined;
-  }
+  return findWeizmann(fromEnv || undefined, data);
 }

@@ -33,12 +33,17 @@ import type { FineTuneConfig } from "./fine_tune.ts";
 import { predictionPicture } from "./pictures.ts";
 import { pretrainInput } from "./pretrain.ts";
 import { loadSegmentationData } from "./segmentation_data.ts";
+import { requireWeizmann } from "../data/weizmann_source.ts";
 
 /** What to run. */
 export interface StudyOptions {
   /** Quick mode: 1 seed by default, few epochs, small pre-training, n in {2, 4, 8}, S in {32, 64}. */
   quick: boolean;
-  /** Weizmann-layout folder; undefined or "synthetic": the synthetic shapes. */
+  /**
+   * Weizmann-layout folder, or "synthetic" for the synthetic shapes;
+   * undefined (none found): the shapes in quick mode or with synthetic
+   * pre-training data, an error otherwise.
+   */
   data?: string;
   /** CIFAR-10 archive/folder or "synthetic" for the pre-training. */
   pretrainData?: string;
@@ -93,6 +98,18 @@ export function studySettings(quick: boolean, size: number) {
   };
 }
 
+/**
+ * The Weizmann folder or "synthetic"; without photos, the synthetic shapes
+ * in quick mode and in the offline demonstration (synthetic pre-training),
+ * an error otherwise.
+ */
+function segmentationSource(opts: StudyOptions): string {
+  return requireWeizmann(opts.data, {
+    fallback: opts.quick || opts.pretrainData === "synthetic",
+    projectDataDir: opts.cacheDir ?? projectDataDir(),
+  });
+}
+
 function fmt(v: number, digits = 3): string {
   return v.toFixed(digits);
 }
@@ -109,6 +126,7 @@ export async function runFineTuneStudy(
 ): Promise<StudyResult> {
   const t0 = performance.now();
   const say = opts.onLine ?? (() => {});
+  const segmentation = segmentationSource(opts); // before any training
   const size = opts.size ?? 64;
   const cacheDir = opts.cacheDir ?? projectDataDir();
   const settings = studySettings(opts.quick, size);
@@ -140,7 +158,7 @@ export async function runFineTuneStudy(
       fmt(valAccuracy)
     }; data ${cifar.source.description})`,
   );
-  const data = await loadSegmentationData({ data: opts.data, size });
+  const data = await loadSegmentationData({ data: segmentation, size });
   say(`segmentation data: ${data.source.description}`);
   let allCached = pretrained.cached;
   const comparison = await compareVariants({

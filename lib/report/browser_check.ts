@@ -1,8 +1,9 @@
 /**
  * Opens every page of a report in headless Chromium (Debian's, driven by
  * playwright-core) and checks what a reader would see: every image decoded, the
- * SVG plots present, no request leaving the page, no script error; saves a
- * screenshot of each page.
+ * SVG plots present, no request leaving the page, no script error, and, where
+ * asked, what the page's first line says (synthetic data); saves a screenshot
+ * of each page.
  *
  * @module
  */
@@ -39,6 +40,8 @@ export interface PageCheck {
   externalRequests: string[];
   /** Uncaught script errors. */
   scriptErrors: string[];
+  /** The first line of text a reader sees. */
+  firstLine: string;
   screenshot?: string;
 }
 
@@ -51,7 +54,8 @@ export interface BrowserCheck {
 /**
  * Checks `reportDir`/index.html and every other .html page there. A notebook page
  * must show at least one figure (image or SVG) unless `requireFigures` is false;
- * the index must link every page.
+ * the index must link every page; a page named in `firstLines` must say what
+ * its patterns match on its first line.
  */
 export async function checkReportInBrowser(
   reportDir: string,
@@ -59,6 +63,8 @@ export async function checkReportInBrowser(
     screenshotsDir?: string;
     executablePath?: string;
     requireFigures?: boolean;
+    /** Page file name -> what its first line must say. */
+    firstLines?: Record<string, RegExp[]>;
   } = {},
 ): Promise<BrowserCheck> {
   const dir = resolve(reportDir);
@@ -100,7 +106,12 @@ export async function checkReportInBrowser(
   }
   return {
     pages: results,
-    problems: problemsOf(results, pages, options.requireFigures ?? true),
+    problems: problemsOf(
+      results,
+      pages,
+      options.requireFigures ?? true,
+      options.firstLines ?? {},
+    ),
   };
 }
 
@@ -117,6 +128,7 @@ const IN_PAGE = `(async () => {
     svgs: [...document.querySelectorAll(".jp-OutputArea-output svg, .output_area svg")]
       .filter((s) => !s.parentElement.closest("svg")).length,
     links: [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href") || ""),
+    firstLine: document.body.innerText.split("\\n").map((l) => l.trim()).find(Boolean) || "",
   };
 })()`;
 
@@ -144,6 +156,7 @@ async function checkPage(
     images: { src: string; ok: boolean }[];
     svgs: number;
     links: string[];
+    firstLine: string;
   };
   let screenshot: string | undefined;
   if (screenshotsDir) {
@@ -159,6 +172,7 @@ async function checkPage(
     links: seen.links,
     externalRequests,
     scriptErrors,
+    firstLine: seen.firstLine,
     screenshot,
   };
 }
@@ -167,8 +181,21 @@ function problemsOf(
   results: PageCheck[],
   pages: string[],
   requireFigures: boolean,
+  firstLines: Record<string, RegExp[]>,
 ): string[] {
   const problems: string[] = [];
+  for (const [page, patterns] of Object.entries(firstLines)) {
+    const seen = results.find((r) => r.page === page);
+    for (const pattern of patterns) {
+      if (seen && !pattern.test(seen.firstLine)) {
+        problems.push(
+          `${page}: the first line does not say ${pattern}: "${
+            seen.firstLine.slice(0, 120)
+          }"`,
+        );
+      }
+    }
+  }
   const index = results.find((r) => r.page === "index.html");
   if (!index) problems.push("no index.html");
   for (const r of results) {

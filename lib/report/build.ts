@@ -12,6 +12,13 @@ import type { RunContext } from "../notebook.ts";
 import { indexHtml, type PageSummary } from "./index_page.ts";
 import { readRecords } from "./records.ts";
 import { runNotebook } from "./run_notebook.ts";
+import {
+  indexAlarms,
+  pageAlarms,
+  SYNTHETIC_CIFAR,
+  type SyntheticUse,
+  syntheticUse,
+} from "./synthetic_alarm.ts";
 import { type Banner, notebookToHtml } from "./to_html.ts";
 
 /** Options of {@link buildReport}. */
@@ -24,12 +31,16 @@ export interface ReportOptions {
   quick?: boolean;
   /** A data path or "synthetic", passed as COLOURLAB_DATA. */
   data?: string;
+  /** Part C's photos: a folder or "synthetic", passed as COLOURLAB_WEIZMANN. */
+  weizmann?: string;
   /** Seconds one cell may run (default 3600). */
   cellTimeoutS?: number;
   /** Run the remaining notebooks after a failure (default: stop). */
   keepGoing?: boolean;
   /** Progress lines for people. */
   onProgress?: (line: string) => void;
+  /** Stops the notebook that runs (its runner and kernel) and the rest. */
+  signal?: AbortSignal;
 }
 
 /** The outcome, also written to `outDir/summary.json`. */
@@ -38,6 +49,10 @@ export interface ReportSummary {
   outDir: string;
   quick: boolean;
   data?: string;
+  /** What synthetic data stood in for, anywhere in the report. */
+  synthetic: SyntheticUse;
+  /** Why it stopped early, e.g. "SIGTERM", when it was stopped. */
+  stopped?: string;
   seconds: number;
   pages: PageSummary[];
 }
@@ -80,10 +95,19 @@ async function emptyReportDir(dir: string): Promise<void> {
   );
 }
 
-/** What the top of every page says. */
+/** What the report as a whole ran on, from its options. */
+function reportUse(options: ReportOptions): SyntheticUse {
+  return {
+    cifar: options.data === "synthetic",
+    shapes: options.weizmann === "synthetic",
+  };
+}
+
+/** What the top of a page says: first its alarms, then mode and facts. */
 function bannerFor(
   options: ReportOptions,
   context: RunContext,
+  alarms: string[],
   indexHref?: string,
 ): Banner {
   const warnings: string[] = [];
@@ -92,17 +116,13 @@ function bannerFor(
       "Quick mode: at most 1,000 training images and 3 epochs per run; not the full results",
     );
   }
-  const synthetic = options.data === "synthetic" ||
-    context.synthetic === true ||
-    /synthetic/i.test(String(context.data ?? ""));
-  if (synthetic) warnings.push("Synthetic data, not CIFAR-10");
   const facts = Object.entries(context)
-    .filter(([key]) => key !== "synthetic")
+    .filter(([key]) => !/synthetic$/.test(key))
     .map(([key, value]) => `${key}: ${value}`);
   if (!Object.keys(context).length && options.data) {
     facts.push(`data: ${options.data}`);
   }
-  return { warnings, facts, indexHref };
+  return { alarms, warnings, facts, indexHref };
 }
 
 /**
@@ -126,10 +146,11 @@ export async function buildReport(
     : options.data;
   const started = performance.now();
   const pages: PageSummary[] = [];
+  const uses: { name: string; use: SyntheticUse }[] = [];
   let stopped = false;
   for (const [i, notebook] of notebooks.entries()) {
     const name = basename(notebook, ".ipynb");
-    if (stopped) {
+    if (stopped || options.signal?.aborted) {
       pages.push({ name, status: "not run", headlines: [], context: {} });
       continue;
     }
@@ -139,9 +160,11 @@ export async function buildReport(
       out: executed,
       cellTimeoutS: options.cellTimeoutS,
       onLine: (line) => say(`    ${line.trim()}`),
+      signal: options.signal,
       env: {
         COLOURLAB_QUICK: options.quick ? "1" : "0",
         ...(data ? { COLOURLAB_DATA: data } : {}),
+        ...(options.weizmann ? { COLOURLAB_WEIZMANN: options.weizmann } : {}),
         COLOURLAB_HEADLINES: recordsFile,
         COLOURLAB_NOTEBOOK: name,
         COLOURLAB_REPORT: "1",
@@ -157,20 +180,38 @@ export async function buildReport(
       headlines: records.headlines,
       context: records.context,
     };
+    if (options.signal?.aborted) {
+      pages.push(page);
+      say(`    stopped: ${run.failure}`);
+      stopped = true;
+      continue;
+    }
+    const reported = syntheticUse(page.context);
+    const use = {
+      cifar: reported.cifar || reportUse(options).cifar,
+      shapes: reported.shapes,
+    };
+    uses.push({ name, use });
+    page.synthetic = use;
+    const alarms = pageAlarms(use);
     const hasExecuted = await Deno.stat(executed).then(() => true, () => false);
     if (hasExecuted) {
       const html = `${name}.html`;
       await notebookToHtml(
         executed,
         join(outDir, html),
-        bannerFor(options, page.context, "index.html"),
-      );
+        bannerFor(options, page.context, alarms, "index.html"),
+        options.signal,
+      ).catch((e) => {
+        if (!options.signal?.aborted) throw e; // else stopped: say no more
+      });
       page.html = html;
     }
     pages.push(page);
+    const warn = use.cifar ? ` · ${SYNTHETIC_CIFAR.toUpperCase()}` : "";
     say(
       run.ok
-        ? `    ok in ${run.seconds.toFixed(1)} s`
+        ? `    ok in ${run.seconds.toFixed(1)} s${warn}`
         : `    FAILED ${name}: ${run.failure}`,
     );
     if (!run.ok && !options.keepGoing) stopped = true;
@@ -180,10 +221,18 @@ export async function buildReport(
     {},
     ...pages.map((p) => p.context),
   ) as RunContext;
+  const synthetic = {
+    cifar: uses.some((u) => u.use.cifar) || reportUse(options).cifar,
+    shapes: uses.some((u) => u.use.shapes) || reportUse(options).shapes,
+  };
   const index = indexHtml({
     title: options.quick ? "colourlab report (quick mode)" : "colourlab report",
     pages,
-    banner: bannerFor(options, pickShared(allContext, pages)),
+    banner: bannerFor(
+      options,
+      pickShared(allContext, pages),
+      indexAlarms(reportUse(options), uses),
+    ),
     seconds,
     createdAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
   });
@@ -193,6 +242,10 @@ export async function buildReport(
     outDir,
     quick: Boolean(options.quick),
     ...(options.data ? { data: options.data } : {}),
+    synthetic,
+    ...(options.signal?.aborted
+      ? { stopped: String(options.signal.reason) }
+      : {}),
     seconds,
     pages,
   };

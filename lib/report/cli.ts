@@ -1,20 +1,39 @@
 /**
- * `deno task report [--quick] [--data PATH|synthetic]`: runs every notebook in a
- * fresh Deno kernel and writes report/ (executed notebooks, one HTML page each,
- * index.html), then opens every page in headless Chromium and saves screenshots.
- * Exits 1 naming the notebook and cell on any cell error.
+ * `deno task report [--quick] [--data PATH|synthetic] [--weizmann DIR|synthetic]`:
+ * settles the data first (report_data.ts: in full mode a missing data set
+ * stops the report here, before anything trains, with one message), runs
+ * every notebook in a fresh Deno kernel and writes report/ (executed
+ * notebooks, one HTML page each, index.html), then opens every page in
+ * headless Chromium and saves screenshots. Exits 1 naming the notebook and
+ * cell on any cell error.
  *
  * Options: --notebooks DIR (default notebooks), --out DIR (default report),
  * --cell-timeout S (default 3600), --keep-going (run the rest after a failure),
  * --no-browser (skip the Chromium check).
  *
+ * Ctrl-C or SIGTERM stops the notebook runner and its kernel before the
+ * report exits (130 or 143); if the report itself is killed, the runner sees
+ * its stdin close and stops them (lib/report/run_notebook.ts).
+ *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { join, resolve } from "node:path";
-import { buildReport } from "./build.ts";
+import { join } from "node:path";
+import { DataError } from "../data/errors.ts";
+import { downloadProgressBar } from "../data/download_progress.ts";
+import { buildReport, type ReportSummary } from "./build.ts";
 import { checkReportInBrowser } from "./browser_check.ts";
+import { settleReportData } from "./report_data.ts";
+import { firstLinePattern, indexAlarms } from "./synthetic_alarm.ts";
+
+/** The project's data folder (cache, downloads, data/weizmann-horses). */
+const PROJECT_DATA = decodeURIComponent(
+  new URL("../../data", import.meta.url).pathname,
+);
+
+/** Exit codes of a report stopped by a signal (128 + its number). */
+const STOP_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Parses the command line; throws on unknown options. */
 export function parseReportArgs(args: string[]) {
@@ -37,6 +56,20 @@ export function parseReportArgs(args: string[]) {
   return values;
 }
 
+/** What the first line of each page must say: its synthetic data, if any. */
+export function firstLines(summary: ReportSummary): Record<string, RegExp[]> {
+  const lines: Record<string, RegExp[]> = {};
+  const pages = [
+    { html: "index.html", use: summary.synthetic },
+    ...summary.pages.map((p) => ({ html: p.html, use: p.synthetic })),
+  ];
+  for (const { html, use } of pages) {
+    const pattern = use && firstLinePattern(use);
+    if (html && pattern) lines[html] = [pattern];
+  }
+  return lines;
+}
+
 async function main(): Promise<number> {
   let opts;
   try {
@@ -53,27 +86,72 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  // Part C's horse photos: passed to the kernels like every COLOURLAB_* variable
-  if (opts.weizmann) {
-    Deno.env.set(
-      "COLOURLAB_WEIZMANN",
-      opts.weizmann === "synthetic" ? "synthetic" : resolve(opts.weizmann),
-    );
+  const bar = downloadProgressBar({
+    write: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+    isTerminal: Deno.stderr.isTerminal(),
+  });
+  let settled;
+  try {
+    settled = await settleReportData({
+      quick: opts.quick,
+      data: opts.data ?? (Deno.env.get("COLOURLAB_DATA") || undefined),
+      weizmann: opts.weizmann ??
+        (Deno.env.get("COLOURLAB_WEIZMANN") || undefined),
+      projectDataDir: PROJECT_DATA,
+      download: { onProgress: bar.onProgress },
+    });
+  } catch (e) {
+    bar.finish();
+    if (!(e instanceof DataError)) throw e;
+    console.error(`report: stopped before running any notebook.\n${e.message}`);
+    return 1;
   }
+  bar.finish();
+  for (const note of settled.notes) console.error(`report: ${note}`);
+  // Ctrl-C and SIGTERM stop the runner and its kernel, then the report.
+  const stop = new AbortController();
+  const onSignal = (sig: Deno.Signal) => () => {
+    if (stop.signal.aborted) return;
+    console.error(
+      `report: ${sig}: stopping the notebook runner and its kernel`,
+    );
+    stop.abort(sig);
+  };
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((sig) => {
+    const listener = onSignal(sig);
+    Deno.addSignalListener(sig, listener);
+    return () => Deno.removeSignalListener(sig, listener);
+  });
   const summary = await buildReport({
     notebooksDir: opts.notebooks,
     outDir: opts.out,
     quick: opts.quick,
-    data: opts.data ?? Deno.env.get("COLOURLAB_DATA"),
+    data: settled.data,
+    weizmann: settled.weizmann,
     cellTimeoutS: Number(opts["cell-timeout"]),
     keepGoing: opts["keep-going"],
     onProgress: (line) => console.log(line),
-  });
+    signal: stop.signal,
+  }).finally(() => listeners.forEach((remove) => remove()));
+  if (summary.stopped) {
+    console.error(
+      `report: stopped by ${summary.stopped}; nothing left running`,
+    );
+    return STOP_CODES[summary.stopped] ?? 1;
+  }
   console.log(
     `report: ${join(summary.outDir, "index.html")} (${
       summary.seconds.toFixed(0)
     } s)`,
   );
+  // the index's alarms, once more where the reader is looking
+  const alarms = indexAlarms(
+    { cifar: settled.synthetic, shapes: settled.syntheticShapes },
+    summary.pages.flatMap((p) =>
+      p.synthetic ? [{ name: p.name, use: p.synthetic }] : []
+    ),
+  );
+  for (const alarm of alarms) console.error(`report: ${alarm}`);
   let ok = summary.ok;
   for (const page of summary.pages.filter((p) => p.status === "failed")) {
     console.error(`report: FAILED ${page.name}.ipynb ${page.failure ?? ""}`);
@@ -82,6 +160,7 @@ async function main(): Promise<number> {
     const check = await checkReportInBrowser(summary.outDir, {
       screenshotsDir: join(summary.outDir, "screenshots"),
       requireFigures: summary.ok,
+      firstLines: firstLines(summary),
     });
     for (const p of check.pages) {
       console.log(

@@ -6,6 +6,7 @@
  */
 
 import { escapeHtml, type Headline, type RunContext } from "../notebook.ts";
+import type { SyntheticUse } from "./synthetic_alarm.ts";
 import { type Banner, BANNER_CSS, bannerHtml } from "./to_html.ts";
 
 /** One notebook of the report, as the index shows it. */
@@ -22,6 +23,8 @@ export interface PageSummary {
   failure?: string;
   headlines: Headline[];
   context: RunContext;
+  /** What synthetic data it ran on (its page's alarms say so). */
+  synthetic?: SyntheticUse;
 }
 
 /** Everything the index needs. */

@@ -2,6 +2,11 @@
  * Runs one notebook top to bottom in a fresh Deno kernel through
  * tools/run_notebook.py (a jupyter_client client that loses no late output).
  *
+ * Nothing outlives the report: an abort signal stops the runner (SIGTERM,
+ * then SIGKILL after a grace period), the runner kills its kernel on any
+ * stop, and it watches the stdin pipe this process holds open, so that it
+ * stops by itself when this process dies, even by SIGKILL.
+ *
  * @see tools/run_notebook.py
  * @module
  */
@@ -25,6 +30,10 @@ export interface RunNotebookOptions {
   python?: string;
   /** Receives each progress line of the runner (stderr), as it comes. */
   onLine?: (line: string) => void;
+  /** Stops the run: the runner gets SIGTERM, and SIGKILL after `killAfterMs`. */
+  signal?: AbortSignal;
+  /** Grace period between SIGTERM and SIGKILL (default 5,000 ms). */
+  killAfterMs?: number;
 }
 
 /** What happened to one notebook. */
@@ -66,7 +75,7 @@ export async function runNotebook(
 ): Promise<NotebookRun> {
   const python = options.python ?? Deno.env.get("COLOURLAB_PYTHON") ??
     SYSTEM_PYTHON;
-  const args = [RUNNER, notebook, "--out", options.out];
+  const args = [RUNNER, notebook, "--out", options.out, "--watch-stdin"];
   if (options.cellTimeoutS) {
     args.push("--timeout", String(options.cellTimeoutS));
   }
@@ -74,20 +83,49 @@ export async function runNotebook(
   const child = new Deno.Command(python, {
     args,
     env: { ...options.env, NO_COLOR: "1", PYDEVD_DISABLE_FILE_VALIDATION: "1" },
-    stdin: "null",
+    stdin: "piped", // never written: its end is the runner's sign that we are gone
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const stop = stopper(child, options.killAfterMs ?? 5000);
+  options.signal?.addEventListener("abort", stop.now, { once: true });
+  if (options.signal?.aborted) stop.now();
   const [log, stdout, status] = await Promise.all([
     collectLines(child.stderr, options.onLine),
     collectLines(child.stdout, options.onLine),
     child.status,
   ]);
+  options.signal?.removeEventListener("abort", stop.now);
+  stop.done();
+  await child.stdin.close().catch(() => {});
   const seconds = (performance.now() - started) / 1000;
+  if (options.signal?.aborted) {
+    const failure = `stopped by ${options.signal.reason}`;
+    return { ok: false, seconds, failure, log: log + stdout };
+  }
   if (status.success) return { ok: true, seconds, log: log + stdout };
   const failed = /^FAILED \S+ (.*)$/m.exec(log)?.[1];
   const failure = failed ??
     (log.trim().split("\n").at(-1) ||
       `runner exited with status ${status.code}`);
   return { ok: false, seconds, failure, log: log + stdout };
+}
+
+/** SIGTERM to the runner now, SIGKILL if it is still there `killAfterMs` later. */
+function stopper(child: Deno.ChildProcess, killAfterMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const signal = (sig: Deno.Signal) => {
+    try {
+      child.kill(sig);
+    } catch { /* already gone */ }
+  };
+  return {
+    now() {
+      signal("SIGTERM");
+      timer ??= setTimeout(() => signal("SIGKILL"), killAfterMs);
+    },
+    done() {
+      clearTimeout(timer);
+    },
+  };
 }

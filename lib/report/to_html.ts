@@ -21,6 +21,11 @@ export const TEMPLATE = new URL(
 
 /** A line of facts shown at the top of every page (quick mode, data, backend). */
 export interface Banner {
+  /**
+   * Shown first, on a line of their own, large and red: what no reader may
+   * miss (synthetic data standing in for the assignment's).
+   */
+  alarms?: string[];
   /** Shown highlighted, e.g. "Quick mode: ...". */
   warnings: string[];
   /** Shown plainly, e.g. ["data: synthetic", "backend: wasm"]. */
@@ -36,9 +41,11 @@ export const BANNER_CSS = `<style>
 .colourlab-banner .warn { background: #fff3cd; border: 1px solid #e0c060;
   padding: 1px 6px; margin-right: 8px; font-weight: bold; }
 .colourlab-banner .fact { margin-right: 14px; color: #333; }
+.colourlab-alarm { font: bold 20px/1.35 "DejaVu Sans", sans-serif; padding: 10px 14px;
+  background: #b00020; color: #fff; }
 </style>`;
 
-/** The banner's HTML. */
+/** The banner's HTML: the alarms' line first, then the banner line. */
 export function bannerHtml(banner: Banner): string {
   const parts = [
     ...(banner.indexHref
@@ -51,7 +58,14 @@ export function bannerHtml(banner: Banner): string {
     ...banner.warnings.map((w) => `<span class="warn">${escapeHtml(w)}</span>`),
     ...banner.facts.map((f) => `<span class="fact">${escapeHtml(f)}</span>`),
   ];
-  return `<div class="colourlab-banner" role="note">${parts.join("")}</div>`;
+  const alarms = banner.alarms?.length
+    ? `<div class="colourlab-alarm" role="alert">${
+      banner.alarms.map(escapeHtml).join("<br>")
+    }</div>\n`
+    : "";
+  return `${alarms}<div class="colourlab-banner" role="note">${
+    parts.join("")
+  }</div>`;
 }
 
 /** Puts the banner (and its CSS) at the top of a page's body. */
@@ -74,6 +88,7 @@ export async function notebookToHtml(
   executed: string,
   outHtml: string,
   banner: Banner,
+  signal?: AbortSignal,
 ): Promise<void> {
   const command = Deno.env.get("COLOURLAB_NBCONVERT") ?? NBCONVERT;
   const result = await new Deno.Command(command, {
@@ -87,6 +102,7 @@ export async function notebookToHtml(
       executed,
     ],
     env: { PYDEVD_DISABLE_FILE_VALIDATION: "1" },
+    signal, // a stopped report stops nbconvert too
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import type { DownloadProgress } from "../data/download.ts";
+import { downloadMeter } from "../data/download_progress.ts";
 import type { BatchReport, EpochRecord } from "./types.ts";
 
 /** Where progress text goes. */
@@ -33,7 +35,7 @@ export interface ProgressReporter {
   onBatchEnd(report: BatchReport): void;
   onEpochEnd(record: EpochRecord): void;
   /** Download progress of the data loader. */
-  onDownload(p: { receivedBytes: number; totalBytes?: number }): void;
+  onDownload(p: DownloadProgress): void;
   /** Ends a bar left on screen (call once at the end). */
   finish(): void;
 }
@@ -90,6 +92,7 @@ export function progressReporter(
   let barShown = false;
   let lastEpochSeconds: number | undefined;
   let numEpochs: number | undefined;
+  const download = downloadMeter(now);
 
   const clearBar = () => {
     if (barShown) sink.write("\r\x1b[2K");
@@ -135,12 +138,7 @@ export function progressReporter(
       const t = now();
       const done = p.totalBytes !== undefined &&
         p.receivedBytes >= p.totalBytes;
-      const mb = (b: number) => (b / 1e6).toFixed(1);
-      const of = p.totalBytes ? ` of ${mb(p.totalBytes)} MB` : " MB";
-      const pct = p.totalBytes
-        ? ` (${((100 * p.receivedBytes) / p.totalBytes).toFixed(0)}%)`
-        : "";
-      const text = `downloading: ${mb(p.receivedBytes)}${of}${pct}`;
+      const text = download(p);
       if (sink.isTerminal) {
         if (t - lastDraw < redrawMs && !done) return;
         lastDraw = t;

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { loadCategoryData } from "../../lib/data/cifar.ts";
-import { DownloadError, downloadVerified } from "../../lib/data/download.ts";
+import {
+  DownloadError,
+  type DownloadProgress,
+  downloadVerified,
+} from "../../lib/data/download.ts";
 import {
   fixtureBatches,
   listFiles,
@@ -65,13 +69,7 @@ Deno.test("the download path against a local HTTP server", async (t) => {
     async () => {
       const dir = await Deno.makeTempDir();
       const server = serve();
-      // a temporary file left by a download killed an hour ago is cleared away
-      const stale = `${dir}/raw/.cifar-10-binary.tar.gz.0badf00d.part`;
-      await Deno.mkdir(`${dir}/raw`);
-      await Deno.writeFile(stale, new Uint8Array(10));
-      const hourAgo = new Date(Date.now() - 3600_000);
-      await Deno.utime(stale, hourAgo, hourAgo);
-      const seen: { receivedBytes: number; totalBytes?: number }[] = [];
+      const seen: DownloadProgress[] = [];
       const data = await load(dir, {
         url: server.url,
         expectedMd5: md5,
@@ -82,6 +80,7 @@ Deno.test("the download path against a local HTTP server", async (t) => {
       assert.equal(data.train.count, 6);
       assert.ok(seen.length > 2, "several progress reports");
       assert.ok(seen.every((p) => p.totalBytes === archive.length));
+      assert.ok(seen.every((p) => p.resumedFromBytes === 0 && p.attempt === 1));
       assert.ok(
         seen.every((p, i) =>
           i === 0 || p.receivedBytes >= seen[i - 1].receivedBytes
@@ -134,11 +133,13 @@ Deno.test("the download path against a local HTTP server", async (t) => {
       await assert.rejects(load(dir, { url }), (e: Error) => {
         assert.match(
           e.message,
-          /^No CIFAR-10 data: nothing cached at .*raw\/cifar-10-binary\.tar\.gz/,
+          /^No CIFAR-10 data: none given \(--data PATH or COLOURLAB_DATA=PATH\), nothing cached at .*raw\/cifar-10-binary\.tar\.gz/,
         );
         assert.ok(e.message.includes(`could not reach ${url}`), e.message);
-        assert.match(e.message, /--data PATH or COLOURLAB_DATA=PATH/);
-        assert.match(e.message, /--data synthetic/);
+        assert.match(e.message, /Three ways on:/);
+        assert.match(e.message, /1\. --data PATH \(or COLOURLAB_DATA=PATH\)/);
+        assert.match(e.message, /2\. connect to the network and run again/);
+        assert.match(e.message, /3\. --data synthetic/);
         return true;
       });
       assert.deepEqual(await listFiles(dir), []);
@@ -187,7 +188,7 @@ Deno.test("the download path against a local HTTP server", async (t) => {
     await Deno.remove(dir, { recursive: true });
   });
   await t.step(
-    "a body shorter than its content-length: cut off, nothing cached",
+    "a body shorter than its content-length: cut off, nothing cached, the part kept",
     async () => {
       const dir = await Deno.makeTempDir();
       const server = serve(() =>
@@ -204,10 +205,20 @@ Deno.test("the download path against a local HTTP server", async (t) => {
       await assert.rejects(
         downloadVerified(server.url, `${dir}/raw/a.tar.gz`, {
           expectedMd5: md5,
+          attempts: 2,
+          retryDelayMs: 1,
         }),
-        (e: Error) => e instanceof DownloadError && e.reason === "interrupted",
+        (e: Error) =>
+          e instanceof DownloadError && e.reason === "interrupted" &&
+          /cut off after 1000 of \d+ bytes .*the next attempt resumes/.test(
+            e.message,
+          ),
       );
-      assert.deepEqual(await listFiles(dir), []);
+      assert.equal(server.requests(), 2, "retried once");
+      assert.deepEqual(await listFiles(dir), [
+        "raw/.a.tar.gz.partial",
+        "raw/.a.tar.gz.partial.json",
+      ]);
       await server.close();
       await Deno.remove(dir, { recursive: true });
     },

@@ -64,7 +64,9 @@ Deno.test("readPaletteFile() reads .npy and JSON palettes", async (t) => {
       assert.deepEqual(palette.colours, Float32Array.from(flat));
       assert.match(
         palette.description,
-        new RegExp(`NumPy palette .*p${size}\\.npy \\(${descr}, 4 colours\\)`),
+        new RegExp(
+          `NumPy palette .*p${size}\\.npy \\(${descr}, shape \\(4, 3\\), 4 colours, values 0-1\\)`,
+        ),
       );
     });
   }
@@ -77,6 +79,19 @@ Deno.test("readPaletteFile() reads .npy and JSON palettes", async (t) => {
       ),
     );
     assert.deepEqual(palette.colours, Float32Array.from(flat));
+  });
+  await t.step(".npy (1, 4, 3) and 0-255 values", async () => {
+    const palette = await readPaletteFile(
+      await file(
+        "b.npy",
+        npy("<f4", [1, 4, 3], floats(flat.map((v) => v * 256), 4)),
+      ),
+    );
+    assert.deepEqual(palette.colours, Float32Array.from(flat));
+    assert.match(
+      palette.description,
+      /\(<f4, shape \(1, 4, 3\), 4 colours, values 0-255, divided by 256\)$/,
+    );
   });
   await t.step("JSON list and {colours} object", async () => {
     const a = await readPaletteFile(
@@ -104,12 +119,12 @@ Deno.test("readPaletteFile() names the file and the problem otherwise", async (t
     [
       "1-D",
       npy("<f4", [12], floats(flat, 4)),
-      /shape \(12\) \(expected \(NC, 3\)\)/,
+      /shape \(12\) \(expected \(NC, 3\) or \(1, NC, 3\)\)/,
     ],
     [
       "4 channels",
       npy("<f4", [3, 4], floats(flat, 4)),
-      /shape \(3, 4\) \(expected \(NC, 3\)\)/,
+      /shape \(3, 4\) \(expected \(NC, 3\) or \(1, NC, 3\)\)/,
     ],
     [
       "truncated data",
@@ -122,14 +137,29 @@ Deno.test("readPaletteFile() names the file and the problem otherwise", async (t
       /unknown format version 9/,
     ],
     [
-      "0..255 values",
-      npy("<f4", [1, 3], floats([200, 10, 10], 4)),
-      /value 200 is outside \[0, 1\].*divided by 256/,
+      "values above 255",
+      npy("<f4", [1, 3], floats([300, 10, 10], 4)),
+      /palette value 300 is outside both 0-1 \(RGB \/ 256\) and 0-255/,
+    ],
+    [
+      "negative values",
+      npy("<f8", [1, 3], floats([0.5, -0.25, 0], 8)),
+      /palette value -0\.25 is outside/,
+    ],
+    [
+      "two leading axes",
+      npy("<f4", [2, 4, 3], floats([...flat, ...flat], 4)),
+      /shape \(2, 4, 3\) \(expected \(NC, 3\) or \(1, NC, 3\)\)/,
+    ],
+    [
+      "pickled object array",
+      npy("|O", [1], new Uint8Array([0x80, 0x04, 0x2e])),
+      /a pickled object array \(dtype '\|O'\), which colourlab does not unpickle.*np\.load\('.*pickled\.npy', allow_pickle=True\)/,
     ],
     [
       "not a palette",
       "P6 this is not it",
-      /not a palette file \(expected a NumPy \.npy array of shape \(NC, 3\) or JSON\)/,
+      /not a palette file \(expected a NumPy \.npy array of shape \(NC, 3\) or \(1, NC, 3\), or JSON\)/,
     ],
     [
       "JSON of the wrong shape",

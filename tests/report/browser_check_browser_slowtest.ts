@@ -33,7 +33,10 @@ Deno.test("checkReportInBrowser()", async (t) => {
       );
       await Deno.writeTextFile(
         join(good, "01_a.html"),
-        page(`<div class="jp-OutputArea-output">${svg}</div>`),
+        page(
+          `<div class="colourlab-alarm">SYNTHETIC DATA, NOT CIFAR-10: ...</div>` +
+            `<div class="jp-OutputArea-output">${svg}</div>`,
+        ),
       );
       await Deno.writeTextFile(
         join(good, "02_b.html"),
@@ -42,8 +45,15 @@ Deno.test("checkReportInBrowser()", async (t) => {
         ),
       );
       const shots = join(good, "screenshots");
-      const check = await checkReportInBrowser(good, { screenshotsDir: shots });
+      const check = await checkReportInBrowser(good, {
+        screenshotsDir: shots,
+        firstLines: { "01_a.html": [/synthetic data, not CIFAR-10/i] },
+      });
       assert.deepEqual(check.problems, []);
+      assert.equal(
+        check.pages[1].firstLine,
+        "SYNTHETIC DATA, NOT CIFAR-10: ...",
+      );
       assert.deepEqual(check.pages.map((p) => [p.page, p.svgs, p.images]), [
         ["index.html", 0, 0],
         ["01_a.html", 1, 0],
@@ -73,14 +83,20 @@ Deno.test("checkReportInBrowser()", async (t) => {
           join(bad, "02_b.html"),
           page(`<p>no figure</p>`),
         );
-        const check = await checkReportInBrowser(bad);
+        const check = await checkReportInBrowser(bad, {
+          firstLines: { "02_b.html": [/synthetic data, not CIFAR-10/i] },
+        });
         const problems = check.problems.join("\n");
+        assert.match(
+          problems,
+          /02_b\.html: the first line does not say \/synthetic data, not CIFAR-10\/i: "no figure"/,
+        );
         assert.match(problems, /01_a\.html: 2 broken image/);
         assert.match(
           problems,
           /01_a\.html: requested https:\/\/example\.invalid\/x\.png/,
         );
-        assert.match(problems, /02_b\.html: no figure/);
+        assert.match(problems, /02_b\.html: no figure$/m);
         assert.match(problems, /index\.html does not link 02_b\.html/);
       },
     );

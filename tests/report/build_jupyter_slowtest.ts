@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { DOMParser } from "linkedom";
 import { buildReport } from "../../lib/report/build.ts";
 import { checkReportInBrowser } from "../../lib/report/browser_check.ts";
+import { firstLines } from "../../lib/report/cli.ts";
 import { externalReferences } from "../../lib/report/self_contained.ts";
 
 const FIXTURES = new URL("../fixtures/notebooks/", import.meta.url).pathname;
@@ -76,7 +77,7 @@ Deno.test("buildReport() on two fixture notebooks, quick mode", async (t) => {
           assert.deepEqual(externalReferences(html), [], name);
           assert.doesNotMatch(html, /src="http|href="http|file:\/\//, name);
           assert.match(html, /Quick mode: at most 1,000 training images/, name);
-          assert.match(html, /Synthetic data, not CIFAR-10/, name);
+          assert.match(html, /SYNTHETIC DATA, NOT CIFAR-10/, name);
         }
       },
     );
@@ -97,10 +98,20 @@ Deno.test("buildReport() on two fixture notebooks, quick mode", async (t) => {
       "NEEDS CHROMIUM: every page renders in the browser",
       async () => {
         const shots = join(out, "screenshots");
+        const expected = firstLines(summary);
+        assert.deepEqual(Object.keys(expected).sort(), [
+          "01_figures.html",
+          "02_text.html",
+          "index.html",
+        ]);
         const check = await checkReportInBrowser(out, {
           screenshotsDir: shots,
+          firstLines: expected,
         });
         assert.deepEqual(check.problems, []);
+        for (const p of check.pages) {
+          assert.match(p.firstLine, /^SYNTHETIC DATA, NOT CIFAR-10: /, p.page);
+        }
         const figures = check.pages.map((p) => [p.page, p.images, p.svgs]);
         assert.deepEqual(figures, [
           ["index.html", 0, 0],
@@ -162,6 +173,8 @@ Deno.test("a cell error fails the report, naming notebook and cell", async (t) =
           join(FIXTURES, "report_failing"),
           "--out",
           out,
+          "--data",
+          "synthetic",
           "--no-browser",
         ],
         stdout: "piped",

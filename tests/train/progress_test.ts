@@ -102,18 +102,27 @@ Deno.test("progress reporting", async (t) => {
     ]);
   });
 
-  await t.step("download progress", () => {
+  await t.step("download progress: bar, bytes and rate", () => {
     const lines: string[] = [];
+    let clock = 0;
     const r = progressReporter({
       write: (s) => lines.push(s),
       isTerminal: false,
-    }, { now: () => 0 });
-    r.onDownload({ receivedBytes: 1e6, totalBytes: 4e6 });
-    r.onDownload({ receivedBytes: 2e6, totalBytes: 4e6 });
-    r.onDownload({ receivedBytes: 4e6, totalBytes: 4e6 });
+    }, { now: () => clock });
+    const at = (receivedBytes: number) => ({
+      receivedBytes,
+      totalBytes: 4e6,
+      resumedFromBytes: 0,
+      attempt: 1,
+    });
+    r.onDownload(at(1e6));
+    clock = 1000;
+    r.onDownload(at(2e6));
+    clock = 2000;
+    r.onDownload(at(4e6));
     assert.deepEqual(lines, [
-      "downloading: 1.0 of 4.0 MB (25%)\n",
-      "downloading: 4.0 of 4.0 MB (100%)\n",
+      "downloading [#####---------------] 1.0 of 4.0 MB (25%)\n",
+      "downloading [####################] 4.0 of 4.0 MB (100%), 1.5 MB/s, 0s left\n",
     ]);
   });
 });
