@@ -29,3 +29,5 @@ export {
   scatterWithFit,
   type XYOptions,
 } from "./plots/xy.ts";
+export { type ColourShare, colourShareChart } from "./plots/colour_shares.ts";
+export { imageGrid, svgToPng } from "./io/images.ts";

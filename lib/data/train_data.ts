@@ -21,17 +21,23 @@ const prepared = new WeakMap<CategoryData, Map<string, TrainData>>();
 export function colourTrainData(
   data: CategoryData,
   palette: Palette,
-  limits: { limitTrain?: number | null; limitVal?: number | null } = {},
+  limits: { limitTrain?: number | null; limitVal?: number | null } | {
+    task: "segmentation";
+  } = {},
 ): TrainData {
-  const key = `${Array.from(palette.colours)}/${limits.limitTrain ?? "all"}/${
-    limits.limitVal ?? "all"
+  if ("task" in limits && limits.task === "segmentation") {
+    throw new Error("a segmentation run has no colourization data");
+  }
+  const l = limits as { limitTrain?: number | null; limitVal?: number | null };
+  const key = `${Array.from(palette.colours)}/${l.limitTrain ?? "all"}/${
+    l.limitVal ?? "all"
   }`;
   let byKey = prepared.get(data);
   if (!byKey) prepared.set(data, byKey = new Map());
   const hit = byKey.get(key);
   if (hit) return hit;
-  const train = limitImageSet(data.train, limits.limitTrain ?? undefined);
-  const val = limitImageSet(data.val, limits.limitVal ?? undefined);
+  const train = limitImageSet(data.train, l.limitTrain ?? undefined);
+  const val = limitImageSet(data.val, l.limitVal ?? undefined);
   const result: TrainData = {
     trainX: greyImages(train),
     trainY: nearestColourLabels(train.images, palette),

@@ -9,8 +9,8 @@
 
 import { Buffer } from "node:buffer";
 import sharp, { type OverlayOptions } from "sharp";
-import { FIGURE } from "../plots.ts";
-import { escapeHtml } from "../notebook.ts";
+import { FONT, FONT_SIZE } from "../style.ts";
+import { escapeHtml } from "../io/html.ts";
 
 /** NHWC float pixels in [0, 1) (as lib/data/types.ts ImageSet; RGB or grey). */
 export interface Images {
@@ -94,7 +94,7 @@ export async function imageGrid(
   const cellW = Math.max(...rows.map((r) => r.images.width)) * scale;
   const cellH = Math.max(...rows.map((r) => r.images.height)) * scale;
   const columns = Math.max(...rows.map((r) => r.images.count));
-  const fontSize = FIGURE.fontSize;
+  const fontSize = FONT_SIZE;
   const charW = fontSize * 0.62;
   const labelW =
     Math.ceil(Math.max(...rows.map((r) => r.label.length)) * charW) + 12;
@@ -125,9 +125,7 @@ export async function imageGrid(
   }
   const overlay =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
-    `font-family="${FIGURE.font}" font-size="${fontSize}">${
-      texts.join("")
-    }</svg>`;
+    `font-family="${FONT}" font-size="${fontSize}">${texts.join("")}</svg>`;
   composites.push({
     input: Buffer.from(overlay),
     left: 0,

@@ -45,6 +45,9 @@ export function lossCurves(
       { run: s.name, epoch: i + 1, split: "validation", loss: h.valLoss },
     ])
   );
+  // a run that diverged would flatten every other curve: log scale then
+  const losses = rows.map((r) => r.loss).filter((v) => v > 0);
+  opts.logY ??= Math.max(...losses) / Math.min(...losses) > 20;
   const domain = series.map((s) => s.name);
   const range = domain.map((_, i) => colourOf(i));
   const inner = render({

@@ -8,13 +8,14 @@
 
 import * as Plot from "@observablehq/plot";
 import { DOMParser } from "linkedom";
+import { FONT, FONT_SIZE } from "../style.ts";
 
 /** The house style: one size, font and palette for every figure. */
 export const FIGURE = {
-  width: 640,
-  height: 340,
-  font: "DejaVu Sans, Verdana, sans-serif",
-  fontSize: 12,
+  width: 960,
+  height: 380,
+  font: FONT,
+  fontSize: FONT_SIZE,
   titleSize: 15,
   /** Tableau 10: distinguishable, colour-blind friendlier than the d3 default. */
   colours: [

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { escapeHtml } from "../notebook.ts";
+import { escapeHtml } from "../io/html.ts";
 import { FIGURE, type FigureOptions } from "./figure.ts";
 
 /** A legend entry: a colour swatch (line, dashed line or box) and its label. */

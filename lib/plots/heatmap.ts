@@ -5,7 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { escapeHtml } from "../notebook.ts";
+import { escapeHtml } from "../io/html.ts";
 import { type FigureOptions, fmt, render } from "./figure.ts";
 import { frame } from "./frame.ts";
 

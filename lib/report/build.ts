@@ -8,7 +8,7 @@
  */
 
 import { basename, join, resolve } from "node:path";
-import type { RunContext } from "../notebook.ts";
+import type { RunContext } from "../show/records.ts";
 import { indexHtml, type PageSummary } from "./index_page.ts";
 import { readRecords } from "./records.ts";
 import { runNotebook } from "./run_notebook.ts";

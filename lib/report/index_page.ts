@@ -5,7 +5,8 @@
  * @module
  */
 
-import { escapeHtml, type Headline, type RunContext } from "../notebook.ts";
+import { escapeHtml } from "../io/html.ts";
+import type { Headline, RunContext } from "../show/records.ts";
 import type { SyntheticUse } from "./synthetic_alarm.ts";
 import { type Banner, BANNER_CSS, bannerHtml } from "./to_html.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Headline, RunContext } from "../notebook.ts";
+import type { Headline, RunContext } from "../show/records.ts";
 
 /** What one notebook recorded. */
 export interface NotebookRecords {

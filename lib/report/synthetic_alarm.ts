@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { RunContext } from "../notebook.ts";
+import type { RunContext } from "../show/records.ts";
 
 /** The words used everywhere for synthetic CIFAR-10. */
 export const SYNTHETIC_CIFAR = "synthetic data, not CIFAR-10";

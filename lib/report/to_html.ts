@@ -6,7 +6,7 @@
  * @module
  */
 
-import { escapeHtml } from "../notebook.ts";
+import { escapeHtml } from "../io/html.ts";
 import { renderMath } from "./math.ts";
 import { makeSelfContained } from "./self_contained.ts";
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { BackendInfo } from "../../lib/backend.ts";
 import { DataError } from "../../lib/data/errors.ts";
-import { loadOrRunStudy, studyCacheDir } from "../../lib/finetune/study.ts";
+import { runFineTuneStudy } from "../../lib/finetune/study.ts";
 import { defaultWeizmannDir } from "../../lib/finetune/segmentation_data.ts";
 import { withEnv } from "../data/fixtures.ts";
 
@@ -24,7 +24,7 @@ Deno.test("Part C without horse photos", async (t) => {
   try {
     await t.step("full mode: refused before any training", async () => {
       await assert.rejects(
-        loadOrRunStudy(BACKEND, { quick: false, cacheDir }),
+        runFineTuneStudy(BACKEND, { quick: false, cacheDir }),
         (e: Error) =>
           e instanceof DataError &&
           /^No Weizmann horse photos for Part C/.test(e.message) &&
@@ -32,23 +32,6 @@ Deno.test("Part C without horse photos", async (t) => {
       );
       assert.deepEqual([...Deno.readDirSync(cacheDir)], [], "nothing written");
     });
-    await t.step(
-      "quick mode and the offline demonstration: the shapes",
-      async () => {
-        const quick = await studyCacheDir(BACKEND, { quick: true, cacheDir });
-        const asked = await studyCacheDir(BACKEND, {
-          quick: true,
-          data: "synthetic",
-          cacheDir,
-        });
-        assert.equal(quick, asked, "the same study as asking for the shapes");
-        await studyCacheDir(BACKEND, {
-          quick: false,
-          pretrainData: "synthetic",
-          cacheDir,
-        });
-      },
-    );
     await t.step(
       "COLOURLAB_WEIZMANN names the folder, or synthetic",
       async () => {

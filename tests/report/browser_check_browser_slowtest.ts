@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { checkReportInBrowser } from "../../lib/report/browser_check.ts";
 import { svgToPng } from "../../lib/io/images.ts";
-import { toBase64 } from "../../lib/notebook.ts";
+import { toBase64 } from "../../lib/io/html.ts";
 import { lossCurves } from "../../lib/plots.ts";
 
 const svg = lossCurves([{

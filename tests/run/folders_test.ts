@@ -4,7 +4,7 @@ import { initTf } from "../../lib/backend.ts";
 import { PROJECT_ROOT } from "../../lib/cli/launch.ts";
 import { loadCategoryData } from "../../lib/data/cifar.ts";
 import { loadOrComputePalette } from "../../lib/data/palette.ts";
-import { trainOrLoadAll } from "../../lib/experiments/train_runs.ts";
+import { runAll } from "../../lib/run/run_all.ts";
 import { loadRun } from "../../lib/run/load.ts";
 import { listRuns } from "../../lib/run/find.ts";
 import { validateRunJson } from "../../lib/run/run_json.ts";
@@ -36,23 +36,38 @@ Deno.test({
         seed: 0,
         cacheDir: `${tmp}/nb`,
       });
-      const [nb] = await trainOrLoadAll([{
+      const [nb] = await runAll([{
         model: "unet",
         numEpochs: 1,
         numFilters: 4,
         limitTrain: 20,
         limitVal: 10,
-      }], { data, palette, cacheDir: `${tmp}/nb` });
+      }], { colour: { data, palette }, cacheDir: `${tmp}/nb` });
       nb.model.dispose();
       dirs.push(nb.dir);
-      // 3. train:all (quick mode, its first run only)
+      // 3. train:all, on a notebook of one tiny run
+      await Deno.mkdir(`${tmp}/notebooks`);
+      await Deno.writeTextFile(
+        `${tmp}/notebooks/tiny.ipynb`,
+        JSON.stringify({
+          cells: [{
+            cell_type: "code",
+            metadata: { tags: ["train"] },
+            source: [
+              `import { data, train } from "${PROJECT_ROOT}/lib/mod.ts";\n`,
+              "const horses = await data.horses(train.settings());\n",
+              'await train.runAll([{ model: "cnn", numEpochs: 1, numFilters: 4, limitTrain: 20, limitVal: 10 }], { colour: horses });',
+            ],
+          }],
+        }),
+      );
       const all = await new Deno.Command(Deno.execPath(), {
         args: [
-          ...["task", "--quiet", "train:all", "--quick", "--data", "synthetic"],
-          ...["--shard", "0/99", "--cache", `${tmp}/all`],
+          ...["task", "--quiet", "train:all", "--data", "synthetic"],
+          ...["--notebooks", `${tmp}/notebooks`],
         ],
         cwd: PROJECT_ROOT,
-        env: { NO_COLOR: "1" },
+        env: { NO_COLOR: "1", COLOURLAB_CACHE: `${tmp}/all` },
         stdout: "piped",
         stderr: "piped",
       }).output();

@@ -6,12 +6,12 @@
  * @module
  */
 import { DEFAULTS } from "../config.ts";
-import { loadCategoryData } from "../data/cifar.ts";
-import { loadOrComputePalette } from "../data/palette.ts";
-import { colourTrainData } from "../data/train_data.ts";
-import type { CategoryData, Palette } from "../data/types.ts";
+import { projectDataDir } from "../io/data_dir.ts";
 import type { TrainData } from "../train/types.ts";
-import { type ExperimentSettings, projectDataDir } from "./settings.ts";
+import { loadCategoryData } from "./cifar.ts";
+import { loadOrComputePalette } from "./palette.ts";
+import { colourTrainData } from "./train_data.ts";
+import type { CategoryData, Palette } from "./types.ts";
 
 /** A category's images and the palette computed over all its training pixels. */
 export interface ExperimentData {
@@ -28,7 +28,7 @@ export interface ExperimentData {
  * @see notebooks/01_colourization.ipynb
  */
 export async function loadExperimentData(
-  settings: Pick<ExperimentSettings, "data" | "seed" | "quick">,
+  settings: { data?: string; seed: number; quick?: boolean },
   opts: { cacheDir?: string; numColours?: number } = {},
 ): Promise<ExperimentData> {
   const cacheDir = opts.cacheDir ?? projectDataDir();

@@ -3,7 +3,7 @@ import {
   describeSettings,
   experimentSettings,
   settingsContext,
-} from "../../lib/experiments/settings.ts";
+} from "../../lib/run/settings.ts";
 import type { BackendInfo } from "../../lib/backend.ts";
 import type { CategoryData } from "../../lib/data/types.ts";
 
@@ -61,55 +61,30 @@ function data(synthetic: boolean): CategoryData {
 }
 
 Deno.test("experiment settings", async (t) => {
-  await t.step(
-    "full mode: the handout's epochs, all images, >= 5 batch sizes",
-    () => {
-      const s = withEnv({}, experimentSettings);
-      assert.equal(s.quick, false);
-      assert.equal(s.numEpochs, 25);
-      assert.equal(s.limitTrain, undefined);
-      assert.ok(s.batchSizes.length >= 5);
-      assert.equal(s.data, undefined);
-    },
-  );
-
-  await t.step("quick mode stays within 1,000 images and 3 epochs", () => {
-    const s = withEnv(
+  await t.step("from the environment: quick mode and the data", () => {
+    const full = withEnv({
+      COLOURLAB_QUICK: "",
+      COLOURLAB_DATA: "",
+    }, experimentSettings);
+    assert.deepEqual(full, { quick: false, data: undefined, seed: 0 });
+    const quick = withEnv(
       { COLOURLAB_QUICK: "1", COLOURLAB_DATA: "synthetic" },
       experimentSettings,
     );
-    assert.equal(s.quick, true);
-    assert.ok(s.limitTrain! <= 1000 && s.numEpochs <= 3);
-    assert.equal(s.data, "synthetic");
-  });
-
-  await t.step("seed and batch-size overrides", () => {
-    const s = withEnv(
-      { COLOURLAB_SEEDS: "3,4,5", COLOURLAB_BATCH_SIZES: "8,16" },
-      experimentSettings,
-    );
-    assert.deepEqual(s.seeds, [3]);
-    assert.deepEqual(s.spreadSeeds, [4, 5]);
-    assert.deepEqual(withEnv({}, experimentSettings).spreadSeeds, []);
-    assert.deepEqual(s.batchSizes, [8, 16]);
-    assert.throws(
-      () => withEnv({ COLOURLAB_SEEDS: "1,x" }, experimentSettings),
-      /COLOURLAB_SEEDS/,
-    );
+    assert.deepEqual(quick, { quick: true, data: "synthetic", seed: 0 });
   });
 
   await t.step(
-    "the settings line names backend, data hash, seed and mode",
+    "the settings line names backend, data hash and mode",
     () => {
       const quick = withEnv({ COLOURLAB_QUICK: "1" }, experimentSettings);
       const line = describeSettings(quick, backend, data(false));
       assert.match(line, /cpu/);
       assert.match(line, /549f887a0ed2(?!a)/);
-      assert.match(line, /seed 0/);
       assert.match(line, /QUICK/);
       assert.match(describeSettings(quick, backend, data(true)), /SYNTHETIC/);
       const ctx = settingsContext(quick, backend, data(false));
-      assert.equal(ctx["training images per run"], 5);
+      assert.equal(ctx["training images"], 5);
       assert.equal(ctx.mode, "quick");
     },
   );

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  inJupyter,
-  liveProgress,
-  quickMode,
-  recordContext,
-  recordHeadline,
-  showImage,
-  showMarkdown,
-  showPlot,
-  showTable,
-  tableBundle,
-  toBase64,
-} from "../../lib/notebook.ts";
+import { toBase64 } from "../../lib/io/html.ts";
+import * as show from "../../lib/show/mod.ts";
+import { progressLine } from "../../lib/show/progress.ts";
+import { tableBundle } from "../../lib/show/table.ts";
 
 /** Runs fn with console.log captured. */
 async function captured(fn: () => Promise<void>): Promise<string[]> {
@@ -28,34 +19,39 @@ async function captured(fn: () => Promise<void>): Promise<string[]> {
 }
 
 Deno.test("outside Jupyter every helper prints instead of throwing", async () => {
-  assert.equal(inJupyter(), false);
+  assert.equal(show.inJupyter(), false);
+  const record = {
+    epoch: 1,
+    trainLoss: 3.1,
+    valLoss: 2.9,
+    valAccuracy: 0.25,
+    seconds: 1.5,
+    imagesPerSecond: 13.3,
+  };
   const lines = await captured(async () => {
-    await showPlot(
+    await show.plot(
       `<svg xmlns="http://www.w3.org/2000/svg"><title>Loss</title></svg>`,
     );
-    await showImage(new Uint8Array(10), { caption: "grid" });
-    await showMarkdown("**hi**");
-    await showTable([{ a: 1, b: "x" }]);
-    const p = liveProgress("train");
-    p.onBatchEnd({
-      epoch: 1,
-      numEpochs: 2,
-      batch: 1,
-      batchesPerEpoch: 2,
-      loss: 3,
-      images: 10,
-      epochImages: 20,
-      epochSeconds: 0.1,
+    await show.image(new Uint8Array(10), { caption: "grid" });
+    await show.markdown("**hi**");
+    await show.table([{ a: 1, b: "x" }]);
+    const p = show.progress();
+    await p({
+      runs: [{
+        label: "CNN",
+        runId: "cnn_x",
+        status: "done",
+        numEpochs: 2,
+        epochs: [record],
+        estimate: 1,
+        elapsed: 2,
+      }],
+      jobs: 1,
+      elapsed: 2,
+      eta: NaN,
+      notes: [],
+      finished: true,
     });
-    await p.onEpochEnd({
-      epoch: 1,
-      trainLoss: 3.1,
-      valLoss: 2.9,
-      valAccuracy: 0.25,
-      seconds: 1.5,
-      imagesPerSecond: 13.3,
-    });
-    await p.done();
   });
   assert.deepEqual(lines.slice(0, 3), [
     "[figure: Loss]",
@@ -65,26 +61,49 @@ Deno.test("outside Jupyter every helper prints instead of throwing", async () =>
   assert.equal(lines[3], "a  b\n-  -\n1  x");
   assert.equal(
     lines[4],
-    "train: epoch 1/2 train loss 3.1000 val loss 2.9000 val accuracy 0.250 (1.5 s, 13 images/s)",
+    "CNN: epoch 1/2, train loss 3.1000, val loss 2.9000, val accuracy 25.0%",
   );
-  assert.match(lines[5], /^train: finished 1 epoch \(done in \d/);
+  assert.match(lines[5], /^1 run \(1 at a time\): 1 trained; 2s$/);
 });
 
-Deno.test("recordHeadline() and recordContext() append JSON lines for the report", async () => {
+Deno.test("progressLine() counts runs and gives the time left", () => {
+  const run = (status: "done" | "training" | "queued" | "cached") => ({
+    label: status,
+    runId: status,
+    status,
+    numEpochs: 2,
+    epochs: [],
+    estimate: 1,
+    elapsed: 0,
+  });
+  assert.equal(
+    progressLine({
+      runs: [run("done"), run("training"), run("queued"), run("cached")],
+      jobs: 2,
+      elapsed: 65,
+      eta: 130,
+      notes: [],
+      finished: false,
+    }),
+    "4 runs (2 at a time): 1 trained, 1 training, 1 queued, 1 read from the cache; 1m05s elapsed, about 2m10s left",
+  );
+});
+
+Deno.test("headline() and context() append JSON lines for the report", async () => {
   const dir = await Deno.makeTempDir();
   const file = join(dir, "records.jsonl");
   Deno.env.set("COLOURLAB_HEADLINES", file);
   Deno.env.set("COLOURLAB_NOTEBOOK", "01_test");
   try {
     const lines = await captured(async () => {
-      await recordContext({ data: "synthetic", seed: 0 });
-      await recordHeadline({
+      await show.context({ data: "synthetic", seed: 0 });
+      await show.headline({
         question: "Q?",
         answer: "0.4",
         reference: "0.41",
       });
     });
-    assert.match(lines.at(-1)!, /\*\*Q\?\*\* 0\.4 \(reference: 0\.41\)/);
+    assert.deepEqual(lines, ["Run context"]);
     const records = (await Deno.readTextFile(file)).trim().split("\n").map((
       l,
     ) => JSON.parse(l));
@@ -127,12 +146,7 @@ Deno.test("tableBundle() escapes HTML, aligns numbers, rounds", () => {
   );
 });
 
-Deno.test("quickMode() and toBase64()", () => {
-  Deno.env.set("COLOURLAB_QUICK", "1");
-  assert.equal(quickMode(), true);
-  Deno.env.set("COLOURLAB_QUICK", "0");
-  assert.equal(quickMode(), false);
-  Deno.env.delete("COLOURLAB_QUICK");
+Deno.test("toBase64() of a large buffer", () => {
   const bytes = new Uint8Array(100_000).map((_, i) => (i * 31) % 256);
   const decoded = Uint8Array.from(
     atob(toBase64(bytes)),

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { DataError } from "../../lib/data/errors.ts";
-import { loadExperimentData } from "../../lib/experiments/experiment_data.ts";
-import { listFiles, withEnv } from "../data/fixtures.ts";
+import { loadExperimentData } from "../../lib/data/horses.ts";
+import { listFiles, withEnv } from "./fixtures.ts";
 
 /** A URL on which nothing listens: a port that was open a moment ago. */
 async function deadUrl(): Promise<string> {

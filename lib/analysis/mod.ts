@@ -1,0 +1,59 @@
+/**
+ * The `analysis` namespace: what the notebooks measure on trained models
+ * and runs (Parts A and B).
+ *
+ * @module
+ */
+export {
+  CNN_FORMULA_TEXT,
+  cnnFormulas,
+  cnnLayerFormulas,
+  measureModel,
+  studentFormulas,
+} from "./accounting.ts";
+export {
+  accountingAnswer,
+  accountingRows,
+  layerTableRows,
+  studentDisagreement,
+} from "./accounting_tables.ts";
+export {
+  batchSizeAnswer,
+  batchSizeRows,
+  commonUpdates,
+  finalEpochTable,
+  fixedUpdatesRows,
+  lossByUpdates,
+  type SweepRun,
+} from "./batch_size.ts";
+export {
+  type ColourReport,
+  describeColourReport,
+  modelColourReport,
+  paletteSwatches,
+  usageRows,
+} from "./colour_report.ts";
+export { finalRows } from "./run_table.ts";
+export { colourizedRows } from "./sample_grid.ts";
+export {
+  analysisBatch,
+  changeMap,
+  scaleShiftAnswer,
+  scaleShiftSweep,
+  sweepCell,
+} from "./scale_shift.ts";
+export {
+  borderProfiles,
+  mapRows,
+  sweepMatrix,
+  transformedRows,
+} from "./scale_shift_figures.ts";
+export {
+  baselineRows,
+  colourizationAnswer,
+  colourizationFindings,
+  colourizationStudy,
+  colourShares,
+} from "./colourization.ts";
+export { greyLookup } from "./lookup.ts";
+export { referenceLine, REFERENCES } from "./references.ts";

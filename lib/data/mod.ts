@@ -1,0 +1,15 @@
+/**
+ * The `data` namespace: the CIFAR-10 horses with their palette, the
+ * Weizmann horses, and what the networks see of them.
+ *
+ * @module
+ */
+export { type ExperimentData, loadExperimentData as horses } from "./horses.ts";
+export { colourTrainData as trainData } from "./train_data.ts";
+export { greyImages, limitImageSet } from "./batches.ts";
+export { nearestColourLabels, paletteToRgb } from "./palette.ts";
+export type { CategoryData, DataSource, ImageSet, Palette } from "./types.ts";
+export {
+  defaultWeizmannDir,
+  loadSegmentationData as segmentation,
+} from "../finetune/segmentation_data.ts";

@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { capForQuickMode, costEstimate } from "../../lib/run/run_all.ts";
+import { resolveConfig } from "../../lib/run/config.ts";
+import { listRuns } from "../../lib/run/find.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Every process: pid, parent pid, process group and command line (from `ps`). */
+async function processes(): Promise<
+  { pid: number; ppid: number; pgid: number; args: string }[]
+> {
+  const out = await new Deno.Command("ps", {
+    args: ["-eo", "pid=,ppid=,pgid=,args="],
+    stdout: "piped",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => {
+    const [pid, ppid, pgid, ...args] = l.trim().split(/\s+/);
+    return { pid: +pid, ppid: +ppid, pgid: +pgid, args: args.join(" ") };
+  });
+}
+
+/** The fixture as a notebook cell in a session of its own (so Ctrl-C can reach its group). */
+function notebook(cacheDir: string, epochs: number) {
+  return new Deno.Command("setsid", {
+    args: [
+      Deno.execPath(),
+      "run",
+      "-A",
+      "tests/run/fixtures/three_runs.ts",
+      cacheDir,
+      String(epochs),
+    ],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", COLOURLAB_JOBS: "2" },
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+}
+
+function lastJson(text: string): Record<string, unknown> {
+  const lines = text.trim().split("\n").filter((l) => l.startsWith("{"));
+  return JSON.parse(lines.at(-1)!);
+}
+
+Deno.test({
+  name:
+    "three uncached runs train two at a time in workers; Ctrl-C leaves no process and resumable checkpoints",
+  sanitizeResources: false,
+  fn: async () => {
+    const tmp = await Deno.makeTempDir({ prefix: "colourlab_runall_" });
+    try {
+      const child = notebook(`${tmp}/a`, 6);
+      const pgid = child.pid;
+      // watch the worker processes while they train
+      let most = 0;
+      let seen = 0;
+      for (let t = 0; t < 600 && seen < 20; t++) {
+        const workers = (await processes()).filter((p) =>
+          p.pgid === pgid && p.args.includes("lib/run/worker.ts")
+        );
+        most = Math.max(most, workers.length);
+        if (workers.length === 2) seen++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(most, 2, "two workers at a time, never three");
+      // Ctrl-C: SIGINT to the whole group, as a terminal (or Jupyter) sends it
+      await new Deno.Command("kill", { args: ["-INT", "--", `-${pgid}`] })
+        .output();
+      const out = new TextDecoder().decode((await child.output()).stdout);
+      const end = lastJson(out);
+      assert.match(
+        String(end.error),
+        /^training interrupted: .*Run the cell again to resume/,
+        out.slice(-2000),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      const left = (await processes()).filter((p) => p.pgid === pgid);
+      assert.deepEqual(left, [], "no process left behind");
+      // asked again, it finishes, resuming the checkpoints kept
+      const again = notebook(`${tmp}/a`, 6);
+      const second = new TextDecoder().decode((await again.output()).stdout);
+      assert.deepEqual(lastJson(second).done, [6, 6, 6], second.slice(-1000));
+      const runs = await listRuns(`${tmp}/a/runs`);
+      assert.equal(runs.length, 3);
+      assert.ok(
+        runs.some((r) => r.json.timings.resumedFromEpoch > 0),
+        "at least one run resumed from its checkpoint",
+      );
+    } finally {
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test("quick mode caps colourization runs and says so", () => {
+  const { input, note } = capForQuickMode({ model: "unet", numEpochs: 25 });
+  assert.deepEqual(
+    [input.numEpochs, input.task !== "segmentation" && input.limitTrain],
+    [2, 500],
+  );
+  assert.match(note!, /quick mode: at most 2 epochs, 500 training/);
+  const seg = { task: "segmentation", body: "random", train: "head" } as const;
+  assert.equal(capForQuickMode(seg).input, seg);
+});
+
+Deno.test("longest first: the cost estimate grows with epochs, images and small batches", () => {
+  const c = (o: Parameters<typeof resolveConfig>[0]) =>
+    costEstimate(resolveConfig(o), 5000);
+  assert.ok(c({ model: "unet" }) > c({ model: "cnn" }));
+  assert.ok(c({ model: "unet", batchSize: 10 }) > c({ model: "unet" }));
+  assert.ok(c({ model: "cnn", numEpochs: 50 }) > c({ model: "cnn" }));
+  assert.ok(c({ model: "cnn", limitTrain: 500 }) < c({ model: "cnn" }));
+});
