@@ -207,7 +207,7 @@ export async function runAll(
   try {
     const inProcess = todo.length === 1 || jobs === 1 ||
       !reloadable(opts);
-    const train = (i: number, slot: Slot) =>
+    const train = (i: number) =>
       inProcess
         ? trainHere(
           plans[i],
@@ -218,7 +218,6 @@ export async function runAll(
           notes,
         )
         : trainInWorker(
-          plans[i],
           states[i],
           request(capped[i].input, opts, cacheDir),
           stop.signal,
@@ -262,12 +261,12 @@ async function cachedHistory(dir: string): Promise<EpochRecord[]> {
   }
 }
 
-/** Starts `train(i, slot)` for each index, at most `jobs` at once, each holding a machine-wide slot. */
+/** Starts `train(i)` for each index, at most `jobs` at once, each holding a machine-wide slot. */
 async function schedule(
   todo: number[],
   jobs: number,
   signal: AbortSignal,
-  train: (i: number, slot: Slot) => Promise<void>,
+  train: (i: number) => Promise<void>,
 ): Promise<void> {
   const queue = [...todo];
   const lane = async () => {
@@ -280,7 +279,7 @@ async function schedule(
         return; // stopped while waiting for a slot
       }
       try {
-        await train(i, slot);
+        await train(i);
       } finally {
         slot.release();
       }
@@ -373,7 +372,6 @@ async function trainHere(
 }
 
 async function trainInWorker(
-  plan: PlannedRun,
   state: RunState,
   req: WorkerRequest,
   signal: AbortSignal,
