@@ -1,7 +1,9 @@
 /**
- * The report: runs every notebooks/NN_*.ipynb in order in a fresh Deno kernel,
- * keeps the executed copies, makes one self-contained HTML page per notebook and
- * an index with the headline numbers. Progress goes through a callback.
+ * The report: runs every notebooks/NN_*.ipynb, each in a fresh Deno kernel,
+ * all at once by default (their runs share the machine-wide cap on training
+ * workers, and a run two notebooks need trains once), keeps the executed
+ * copies, makes one self-contained HTML page per notebook and an index with
+ * the headline numbers. Progress goes through a callback.
  *
  * @see lib/report/cli.ts
  * @module
@@ -20,6 +22,7 @@ import {
   syntheticUse,
 } from "./synthetic_alarm.ts";
 import { type Banner, notebookToHtml } from "./to_html.ts";
+import { QUICK_CAPS } from "../run/run_all.ts";
 
 /** Options of {@link buildReport}. */
 export interface ReportOptions {
@@ -37,6 +40,8 @@ export interface ReportOptions {
   cellTimeoutS?: number;
   /** Run the remaining notebooks after a failure (default: stop). */
   keepGoing?: boolean;
+  /** Notebooks run at once (default: all of them; 1 runs them in order). */
+  concurrency?: number;
   /** Progress lines for people. */
   onProgress?: (line: string) => void;
   /** Stops the notebook that runs (its runner and kernel) and the rest. */
@@ -113,7 +118,7 @@ function bannerFor(
   const warnings: string[] = [];
   if (options.quick) {
     warnings.push(
-      "Quick mode: at most 1,000 training images and 3 epochs per run; not the full results",
+      `Quick mode: at most ${QUICK_CAPS.limitTrain} training images and ${QUICK_CAPS.numEpochs} epochs per run; not the full results`,
     );
   }
   const facts = Object.entries(context)
@@ -145,16 +150,17 @@ export async function buildReport(
     ? resolve(options.data)
     : options.data;
   const started = performance.now();
-  const pages: PageSummary[] = [];
+  const pages: PageSummary[] = new Array(notebooks.length);
   const uses: { name: string; use: SyntheticUse }[] = [];
   let stopped = false;
-  for (const [i, notebook] of notebooks.entries()) {
+  const one = async (i: number) => {
+    const notebook = notebooks[i];
     const name = basename(notebook, ".ipynb");
     if (stopped || options.signal?.aborted) {
-      pages.push({ name, status: "not run", headlines: [], context: {} });
-      continue;
+      pages[i] = { name, status: "not run", headlines: [], context: {} };
+      return;
     }
-    say(`[${i + 1}/${notebooks.length}] ${name}`);
+    say(`[${i + 1}/${notebooks.length}] ${name}: started`);
     const executed = join(outDir, "notebooks", `${name}.ipynb`);
     const run = await runNotebook(notebook, {
       out: executed,
@@ -180,11 +186,11 @@ export async function buildReport(
       headlines: records.headlines,
       context: records.context,
     };
+    pages[i] = page;
     if (options.signal?.aborted) {
-      pages.push(page);
-      say(`    stopped: ${run.failure}`);
+      say(`    ${name}: stopped: ${run.failure}`);
       stopped = true;
-      continue;
+      return;
     }
     const reported = syntheticUse(page.context);
     const use = {
@@ -207,15 +213,24 @@ export async function buildReport(
       });
       page.html = html;
     }
-    pages.push(page);
     const warn = use.cifar ? ` · ${SYNTHETIC_CIFAR.toUpperCase()}` : "";
     say(
       run.ok
-        ? `    ok in ${run.seconds.toFixed(1)} s${warn}`
+        ? `[${i + 1}/${notebooks.length}] ${name}: ok in ${
+          run.seconds.toFixed(1)
+        } s${warn}`
         : `    FAILED ${name}: ${run.failure}`,
     );
     if (!run.ok && !options.keepGoing) stopped = true;
-  }
+  };
+  const queue = notebooks.map((_, i) => i);
+  const lanes = Math.max(1, options.concurrency ?? notebooks.length);
+  await Promise.all(
+    Array.from({ length: Math.min(lanes, queue.length) }, async () => {
+      while (queue.length > 0) await one(queue.shift()!);
+    }),
+  );
+  uses.sort((a, b) => a.name.localeCompare(b.name));
   const seconds = (performance.now() - started) / 1000;
   const allContext = Object.assign(
     {},

@@ -9,6 +9,7 @@
  *
  * Options: --notebooks DIR (default notebooks), --out DIR (default report),
  * --cell-timeout S (default 3600), --keep-going (run the rest after a failure),
+ * --one-at-a-time (the notebooks in order, not all at once),
  * --no-browser (skip the Chromium check).
  *
  * Ctrl-C or SIGTERM stops the notebook runner and its kernel before the
@@ -47,6 +48,7 @@ export function parseReportArgs(args: string[]) {
       out: { type: "string", default: "report" },
       "cell-timeout": { type: "string", default: "3600" },
       "keep-going": { type: "boolean", default: false },
+      "one-at-a-time": { type: "boolean", default: false },
       "no-browser": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -82,7 +84,7 @@ async function main(): Promise<number> {
     console.log(
       "deno task report [--quick] [--data PATH|synthetic] [--weizmann DIR|synthetic]\n" +
         "  [--notebooks DIR] [--out DIR]\n" +
-        "  [--cell-timeout S] [--keep-going] [--no-browser]",
+        "  [--cell-timeout S] [--keep-going] [--one-at-a-time] [--no-browser]",
     );
     return 0;
   }
@@ -130,6 +132,7 @@ async function main(): Promise<number> {
     weizmann: settled.weizmann,
     cellTimeoutS: Number(opts["cell-timeout"]),
     keepGoing: opts["keep-going"],
+    concurrency: opts["one-at-a-time"] ? 1 : undefined,
     onProgress: (line) => console.log(line),
     signal: stop.signal,
   }).finally(() => listeners.forEach((remove) => remove()));

@@ -102,3 +102,35 @@ function hostname(): string {
     return "unknown"; // no --allow-sys
   }
 }
+
+/**
+ * Waits while another process holds the lock of run folder `dir`, without
+ * taking it (a scheduler waits here before it takes a worker slot, so that a
+ * run trained elsewhere does not hold one of the machine's slots idle).
+ */
+export async function waitUntilUnlocked(
+  dir: string,
+  opts: AcquireOptions = {},
+): Promise<void> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(`${dir}/${LOCK_FILE}`, { read: true, write: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return; // never locked
+    throw e;
+  }
+  try {
+    let told = false;
+    while (!(await file.tryLock(true))) {
+      if (!told) {
+        told = true;
+        opts.onWait?.(await readHolder(`${dir}/${LOCK_FILE}`));
+      }
+      opts.signal?.throwIfAborted();
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
+    }
+    await file.unlock();
+  } finally {
+    file.close();
+  }
+}

@@ -16,6 +16,7 @@ import { type RunConfig, type RunInput, runLabel } from "./config.ts";
 import { loadRun, type Run } from "./load.ts";
 import { isCurrent, type PlannedRun, planRun, trainOrLoad } from "./run.ts";
 import { jobLimit, type Slot, takeSlot } from "./slots.ts";
+import { waitUntilUnlocked } from "./lock.ts";
 import {
   MESSAGE_PREFIX,
   type WorkerMessage,
@@ -224,7 +225,12 @@ export async function runAll(
           report,
           notes,
         );
-    await schedule(todo, inProcess ? 1 : jobs, stop.signal, train);
+    await schedule(
+      todo.map((i) => ({ index: i, dir: plans[i].dir })),
+      inProcess ? 1 : jobs,
+      stop.signal,
+      train,
+    );
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
   }
@@ -263,7 +269,7 @@ async function cachedHistory(dir: string): Promise<EpochRecord[]> {
 
 /** Starts `train(i)` for each index, at most `jobs` at once, each holding a machine-wide slot. */
 async function schedule(
-  todo: number[],
+  todo: { index: number; dir: string }[],
   jobs: number,
   signal: AbortSignal,
   train: (i: number) => Promise<void>,
@@ -271,9 +277,11 @@ async function schedule(
   const queue = [...todo];
   const lane = async () => {
     while (queue.length > 0 && !signal.aborted) {
-      const i = queue.shift()!;
+      const { index: i, dir } = queue.shift()!;
       let slot: Slot;
       try {
+        // a run another process trains: wait for it without holding a slot
+        await waitUntilUnlocked(dir, { signal });
         slot = await takeSlot({ signal });
       } catch {
         return; // stopped while waiting for a slot
