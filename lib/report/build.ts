@@ -9,7 +9,9 @@
 
 import { basename, join, resolve } from "node:path";
 import type { RunContext } from "../notebook.ts";
-import { indexHtml, type PageSummary } from "./index_page.ts";
+import { indexHtml, type LiveSummary, type PageSummary } from "./index_page.ts";
+import { TRY_IT_PAGE } from "./live_page.ts";
+import { runLiveCommand } from "./live_run.ts";
 import { readRecords } from "./records.ts";
 import { runNotebook } from "./run_notebook.ts";
 import { type Banner, notebookToHtml } from "./to_html.ts";
@@ -28,6 +30,8 @@ export interface ReportOptions {
   cellTimeoutS?: number;
   /** Run the remaining notebooks after a failure (default: stop). */
   keepGoing?: boolean;
+  /** Add the live page (lib/report/live_cli.ts export; default true). */
+  live?: boolean;
   /** Progress lines for people. */
   onProgress?: (line: string) => void;
 }
@@ -40,6 +44,8 @@ export interface ReportSummary {
   data?: string;
   seconds: number;
   pages: PageSummary[];
+  /** The live page (try_it.html), when one was attempted. */
+  live?: LiveSummary;
 }
 
 /** The file that marks a folder as a report this code may empty. */
@@ -175,6 +181,20 @@ export async function buildReport(
     );
     if (!run.ok && !options.keepGoing) stopped = true;
   }
+  // The live page: the notebooks' models, with the notebooks' settings.
+  let live: LiveSummary | undefined;
+  if (options.live !== false && pages.every((p) => p.status === "ok")) {
+    say("[live] try_it.html");
+    const run = await runLiveCommand(["export", "--out", outDir], {
+      COLOURLAB_QUICK: options.quick ? "1" : "0",
+      ...(data ? { COLOURLAB_DATA: data } : {}),
+    }, (line) => say(`    ${line}`));
+    live = {
+      ok: run.ok,
+      seconds: run.seconds,
+      ...(run.ok ? { html: TRY_IT_PAGE } : { failure: run.failure }),
+    };
+  }
   const seconds = (performance.now() - started) / 1000;
   const allContext = Object.assign(
     {},
@@ -186,15 +206,17 @@ export async function buildReport(
     banner: bannerFor(options, pickShared(allContext, pages)),
     seconds,
     createdAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    live,
   });
   await Deno.writeTextFile(join(outDir, "index.html"), index);
   const summary: ReportSummary = {
-    ok: pages.every((p) => p.status === "ok"),
+    ok: pages.every((p) => p.status === "ok") && live?.ok !== false,
     outDir,
     quick: Boolean(options.quick),
     ...(options.data ? { data: options.data } : {}),
     seconds,
     pages,
+    ...(live ? { live } : {}),
   };
   await Deno.writeTextFile(
     join(outDir, "summary.json"),
