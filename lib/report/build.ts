@@ -30,7 +30,7 @@ export interface ReportOptions {
   cellTimeoutS?: number;
   /** Run the remaining notebooks after a failure (default: stop). */
   keepGoing?: boolean;
-  /** Add the live page (lib/report/live_cli.ts export; default true). */
+  /** Add the live page (lib/report/live_cli.ts export; default false, the CLI's default true). */
   live?: boolean;
   /** Progress lines for people. */
   onProgress?: (line: string) => void;
@@ -183,7 +183,7 @@ export async function buildReport(
   }
   // The live page: the notebooks' models, with the notebooks' settings.
   let live: LiveSummary | undefined;
-  if (options.live !== false && pages.every((p) => p.status === "ok")) {
+  if (options.live && pages.every((p) => p.status === "ok")) {
     say("[live] try_it.html");
     const run = await runLiveCommand(["export", "--out", outDir], {
       COLOURLAB_QUICK: options.quick ? "1" : "0",
