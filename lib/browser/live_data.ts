@@ -86,6 +86,7 @@ export const IDS = {
   scaleBValue: "colourlab-live-b-value",
   statsMode: "colourlab-live-mode",
   scaleShiftOut: "colourlab-live-a4-out",
+  scaleShiftMs: "colourlab-live-a4-ms",
 } as const;
 
 /** Base64 (lib/notebook.ts `toBase64`) back to bytes. */
@@ -145,7 +146,10 @@ export interface ScaleShiftModelResult {
   maxChange: number;
   agreement: number;
   accuracy: number;
+  /** Milliseconds of this model: its forward pass, the comparison, the picture. */
   ms: number;
+  /** Of which the forward pass (on WebGPU: the time to queue it). */
+  forwardMs: number;
 }
 
 /** The last A.4 update. */

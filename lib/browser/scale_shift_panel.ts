@@ -198,6 +198,7 @@ export class ScaleShiftPanel {
       const ys = tf.tidy(() =>
         this.logits(m, tf.add(tf.mul(this.xs, a), b) as tf.Tensor4D, mode)
       );
+      const t1 = performance.now();
       let c;
       try {
         c = await logitChange(ys, this.base(m, mode), this.labels);
@@ -225,9 +226,13 @@ export class ScaleShiftPanel {
         agreement: c.agreement,
         accuracy: c.accuracy,
         ms: performance.now() - t0,
+        forwardMs: t1 - t0,
       };
     }
     result.ms = performance.now() - since;
+    element<HTMLElement>(IDS.scaleShiftMs).textContent = `updated in ${
+      result.ms.toFixed(0)
+    } ms (both networks)`;
     this.state.scaleShift = result;
     this.onResult();
   }

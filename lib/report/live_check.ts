@@ -35,7 +35,7 @@ import {
 } from "./live_compare.ts";
 import { TRY_IT_PAGE } from "./live_page.ts";
 
-/** The A.4 cells the check sets with the sliders. */
+/** The A.4 cells the check sets with the sliders (on wasm). */
 export const CHECKED_CELLS = [
   { a: 2, b: 0, mode: "training" },
   { a: -1, b: 0, mode: "training" },
@@ -43,6 +43,12 @@ export const CHECKED_CELLS = [
   { a: 2, b: 0, mode: "inference" },
   { a: 0.5, b: -0.25, mode: "inference" },
 ] as const;
+
+/**
+ * On WebGPU: one cell per BatchNorm mode. SwiftShader, the only WebGPU
+ * here, takes seconds per update (a CPU emulating a GPU).
+ */
+export const WEBGPU_CELLS = [CHECKED_CELLS[0], CHECKED_CELLS[4]] as const;
 
 /** One A.4 cell as the browser and lib/analysis saw it. */
 export interface CellCheck {
@@ -82,22 +88,31 @@ export interface LiveCheck {
   problems: string[];
 }
 
-/** A colourful 1600x1200 JPEG stored sideways: EXIF orientation 6 (shown 1200x1600). */
+/**
+ * A 1200x1600 (portrait) scene, sky on top, stored as a phone stores a photo
+ * taken sideways: the pixels turned to 1600x1200, with EXIF orientation 6
+ * saying to turn them back. Upright it shows sky above grass and a brown
+ * blob; ignoring the EXIF tag would give a 1600x1200 picture.
+ */
 export async function fixturePhoto(): Promise<Uint8Array> {
-  const w = 1600, h = 1200;
+  const w = 1200, h = 1600;
   const rgb = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const o = (y * w + x) * 3;
-      const horse = (x - 900) ** 2 / 300 ** 2 + (y - 650) ** 2 / 200 ** 2 < 1;
-      const sky = y < 500;
-      rgb[o] = horse ? 120 : sky ? 110 + (y >> 3) : 60;
-      rgb[o + 1] = horse ? 70 : sky ? 150 + (y >> 4) : 140 + (x % 50);
+      const horse = (x - 600) ** 2 / 300 ** 2 + (y - 1000) ** 2 / 200 ** 2 < 1;
+      const sky = y < 700;
+      rgb[o] = horse ? 120 : sky ? 110 + (y >> 4) : 60;
+      rgb[o + 1] = horse ? 70 : sky ? 150 + (y >> 5) : 140 + (x % 50);
       rgb[o + 2] = horse ? 40 : sky ? 230 : 50;
     }
   }
-  const jpeg = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
-    .jpeg({ quality: 85 }).withMetadata({ orientation: 6 }).toBuffer();
+  // Stored turned 90 degrees anticlockwise; orientation 6 = turn clockwise to show.
+  const stored = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .rotate(-90).raw().toBuffer({ resolveWithObject: true });
+  const jpeg = await sharp(stored.data, {
+    raw: { width: stored.info.width, height: stored.info.height, channels: 3 },
+  }).jpeg({ quality: 85 }).withMetadata({ orientation: 6 }).toBuffer();
   return new Uint8Array(jpeg);
 }
 
@@ -404,13 +419,19 @@ async function checkScaleShift(
     check.problems.push(`${name}: the page failed: ${s.error}`);
     return;
   }
-  for (const cell of CHECKED_CELLS) {
+  const cells = check.requested === "webgpu" ? WEBGPU_CELLS : CHECKED_CELLS;
+  for (const cell of cells) {
+    // The switch and both sliders set, then one "input" event, as a drag
+    // ends: one update to wait for and time.
     const after = await nextResult(page, async () => {
-      await page.check(`input[name="${IDS.statsMode}"][value="${cell.mode}"]`);
-      await page.fill(`#${IDS.scaleA}`, String(cell.a));
-      await page.fill(`#${IDS.scaleB}`, String(cell.b));
+      await page.evaluate(`(() => {
+        document.querySelector('input[name="${IDS.statsMode}"][value="${cell.mode}"]').checked = true;
+        document.getElementById("${IDS.scaleB}").value = "${cell.b}";
+        const a = document.getElementById("${IDS.scaleA}");
+        a.value = "${cell.a}";
+        a.dispatchEvent(new Event("input", { bubbles: true }));
+      })()`);
     }, timeout);
-    // Updates coalesce; wait for the one with every setting applied.
     await page.waitForFunction(
       `(() => { const r = ${STATE}.scaleShift; return r && r.a === ${cell.a} && r.b === ${cell.b} && r.mode === "${cell.mode}"; })()`,
       undefined,

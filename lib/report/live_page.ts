@@ -134,7 +134,8 @@ in the same BatchNorm mode.</p>
 <span id="${IDS.scaleBValue}">0.00</span></label></p>
 <p class="live-controls">BatchNorm:
 <label><input type="radio" name="${IDS.statsMode}" value="training" checked> batch statistics (model.train())</label>
-<label><input type="radio" name="${IDS.statsMode}" value="inference"> running statistics (model.eval())</label></p>
+<label><input type="radio" name="${IDS.statsMode}" value="inference"> running statistics (model.eval())</label>
+<span id="${IDS.scaleShiftMs}" class="live-note"></span></p>
 <div id="${IDS.scaleShiftOut}"></div>
 </section>
 ${scripts()}
