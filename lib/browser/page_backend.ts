@@ -5,7 +5,8 @@
  * `?backend=wasm` in the page's URL forces one; a forced backend that
  * cannot start is an error, never a silent fallback.
  *
- * The wasm binary comes from the bundle itself (base64, see
+ * The wasm binary (the single-threaded SIMD build, also where the page is
+ * served with cross-origin isolation) comes from the bundle itself (base64, see
  * lib/report/live_bundle.ts) as a `blob:` URL: Chromium refuses `fetch` of
  * `file://` URLs, which is how tfjs would load it.
  *
@@ -38,8 +39,11 @@ async function startWasm(wasmBase64: string): Promise<void> {
   const url = URL.createObjectURL(
     new Blob([bytes as BlobPart], { type: "application/wasm" }),
   );
-  // Every build name maps to the one binary we carry: tfjs picks the
-  // single-threaded SIMD build where threads are not available.
+  // The page carries the single-threaded SIMD build only: a page served
+  // with cross-origin isolation would otherwise make tfjs ask for the
+  // threaded one (which needs its own binary and workers; for 32x32 images
+  // threads would not pay for the extra 500 KB).
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   setWasmPaths({
     "tfjs-backend-wasm.wasm": url,
     "tfjs-backend-wasm-simd.wasm": url,

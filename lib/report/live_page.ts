@@ -33,6 +33,8 @@ const CSS = `<style>
 .colourlab-live section { margin: 18px 0; }
 #${IDS.scaleShift} { margin: 24px; padding: 12px 18px; border: 1px solid #ccd;
   background: #fafbfd; font: 15px/1.45 "DejaVu Sans", sans-serif; }
+#${IDS.scaleShift} p { margin: 8px 0; }
+#${IDS.scaleShift} h2 { margin: 4px 0 8px; }
 .live-status { color: #555; font-size: 13px; }
 .live-status.error, .live-message.error { color: #a00; font-weight: bold; }
 .live-drop { border: 2px dashed #99a; padding: 14px; margin: 8px 0; background: #f6f7fa; }
@@ -119,7 +121,8 @@ ${scripts()}
 
 /** The A.4 section for notebook 03's page. */
 export function scaleShiftSectionHtml(): string {
-  return `<section id="${IDS.scaleShift}" class="colourlab-live">
+  return `${CSS}
+<section id="${IDS.scaleShift}" class="colourlab-live">
 <h2>Live: move a and b yourself</h2>
 <p class="live-note">The trained CNN and UNet of this report run in your
 browser on a few validation images, fed as one batch (so batch statistics are
