@@ -9,6 +9,7 @@
  * that is not an image answered with a message; on notebook 03's page, the
  * a and b sliders and the statistics switch moved and the relative change
  * compared with lib/analysis's; and the WebGPU logits compared with wasm's.
+ * Left to choose (no `?backend=`), the page must take wasm over SwiftShader.
  * A backend that cannot start (no adapter) is a failure, not a skip.
  *
  * @module
@@ -148,7 +149,10 @@ async function nextResult(
   return await state(page);
 }
 
-/** Opens `file` of the report with every request but file:, data: and blob: blocked. */
+/**
+ * Opens `file` of the report with every request but file:, data: and blob:
+ * blocked; `backend` goes into `?backend=` ("": the page chooses).
+ */
 async function open(
   context: BrowserContext,
   file: string,
@@ -164,7 +168,7 @@ async function open(
     return route.abort();
   });
   const url = new URL(`file://${file}`);
-  url.searchParams.set("backend", backend);
+  if (backend) url.searchParams.set("backend", backend);
   await page.goto(url.href, { waitUntil: "load" });
   return page;
 }
@@ -273,6 +277,23 @@ async function checkBackend(
     check.screenshots.push(path);
   };
   try {
+    if (requested === "wasm") {
+      // Left to choose, the page must pass over SwiftShader (a software
+      // adapter) for wasm.
+      const auto = await open(
+        context,
+        join(reportDir, TRY_IT_PAGE),
+        "",
+        problems,
+      );
+      const s = await ready(auto, timeout);
+      if (s.error !== undefined || s.backend !== "wasm") {
+        problems.push(
+          `without ?backend: ${s.error ?? `${s.backend} (${s.backendReason})`}`,
+        );
+      }
+      await auto.close();
+    }
     const page = await open(
       context,
       join(reportDir, TRY_IT_PAGE),
