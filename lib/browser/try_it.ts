@@ -19,11 +19,12 @@ import type { LiveState, ModelResult } from "./live_data.ts";
 import { IDS, WORKING_MAX } from "./live_data.ts";
 import { decodePhoto, fitWithin, rawToCanvas, resizeToRgb } from "./photo.ts";
 import { type GreyRun, type PageModel, runOnGrey } from "./page_models.ts";
-
-/** The tint of predicted horse pixels (as lib/finetune/pictures.ts draws them). */
-const MASK_TINT = [0.95, 0.15, 0.1].map((v) => v * 255);
-/** How much of the tint covers a masked pixel. */
-const MASK_ALPHA = 0.55;
+import {
+  foregroundShare,
+  horseProbability,
+  maskOverlay,
+  type SegmentView,
+} from "./mask.ts";
 
 /** A picture source the page can resize: an ImageBitmap or a canvas. */
 type Source = CanvasImageSource & { width: number; height: number };
@@ -34,14 +35,6 @@ export interface TryItModels {
   unet?: PageModel;
   segmenter?: PageModel;
   pretrained?: PageModel;
-}
-
-/** What the last segmentation left for the threshold slider to redraw. */
-interface SegmentView {
-  working: RawImage;
-  /** P(horse) at the segmenter's S x S. */
-  probability: Float32Array;
-  size: number;
 }
 
 function element<T extends HTMLElement>(id: string): T {
@@ -72,60 +65,6 @@ function exposed(run: GreyRun): ModelResult {
     labels: Array.from(run.labels),
     logits: Array.from(run.logits),
   };
-}
-
-/** P(class 1) of two-class logits: softmax = sigmoid(l1 - l0). */
-function horseProbability(logits: Float32Array): Float32Array {
-  const n = logits.length / 2;
-  const p = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    p[i] = 1 / (1 + Math.exp(logits[2 * i] - logits[2 * i + 1]));
-  }
-  return p;
-}
-
-/**
- * The photo with the pixels whose bilinearly upsampled P(horse) exceeds
- * `threshold` tinted.
- */
-function maskOverlay(view: SegmentView, threshold: number): RawImage {
-  const { working, probability, size } = view;
-  const { width, height } = working;
-  const out = new Uint8Array(working.data);
-  for (let y = 0; y < height; y++) {
-    const fy = Math.min(
-      size - 1,
-      Math.max(0, ((y + 0.5) * size) / height - 0.5),
-    );
-    const y0 = Math.floor(fy), y1 = Math.min(size - 1, y0 + 1), wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.min(
-        size - 1,
-        Math.max(0, ((x + 0.5) * size) / width - 0.5),
-      );
-      const x0 = Math.floor(fx), x1 = Math.min(size - 1, x0 + 1), wx = fx - x0;
-      const p = (1 - wy) *
-          ((1 - wx) * probability[y0 * size + x0] +
-            wx * probability[y0 * size + x1]) +
-        wy * ((1 - wx) * probability[y1 * size + x0] +
-            wx * probability[y1 * size + x1]);
-      if (p <= threshold) continue;
-      const o = (y * width + x) * 3;
-      for (let k = 0; k < 3; k++) {
-        out[o + k] = Math.round(
-          (1 - MASK_ALPHA) * out[o + k] + MASK_ALPHA * MASK_TINT[k],
-        );
-      }
-    }
-  }
-  return { data: out, width, height, channels: 3 };
-}
-
-/** Share of S x S pixels with P(horse) > threshold. */
-function foregroundShare(probability: Float32Array, threshold: number): number {
-  let on = 0;
-  for (const p of probability) if (p > threshold) on++;
-  return on / probability.length;
 }
 
 /** The panel: wire its controls, show the sample, then follow the reader. */

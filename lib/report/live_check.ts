@@ -16,52 +16,31 @@
  */
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import sharp from "sharp";
+import type { Page } from "playwright-core";
 import {
   IDS,
   LIVE_DATA_GLOBAL,
   type LiveData,
   type LiveModelId,
-  type LiveState,
-  STATE_GLOBAL,
   WORKING_MAX,
 } from "../browser/live_data.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "./browser_check.ts";
 import {
-  CHANGE_TOLERANCE,
   compareLogits,
   DenoModels,
   type LogitAgreement,
 } from "./live_compare.ts";
 import { TRY_IT_PAGE } from "./live_page.ts";
+import { type CellCheck, checkScaleShift } from "./live_check_a4.ts";
+import {
+  fixturePhoto,
+  nextResult,
+  openLivePage,
+  ready,
+} from "./live_driver.ts";
 
-/** The A.4 cells the check sets with the sliders (on wasm). */
-export const CHECKED_CELLS = [
-  { a: 2, b: 0, mode: "training" },
-  { a: -1, b: 0, mode: "training" },
-  { a: 1, b: 0.5, mode: "training" },
-  { a: 2, b: 0, mode: "inference" },
-  { a: 0.5, b: -0.25, mode: "inference" },
-] as const;
-
-/**
- * On WebGPU: one cell per BatchNorm mode. SwiftShader, the only WebGPU
- * here, takes seconds per update (a CPU emulating a GPU).
- */
-export const WEBGPU_CELLS = [CHECKED_CELLS[0], CHECKED_CELLS[4]] as const;
-
-/** One A.4 cell as the browser and lib/analysis saw it. */
-export interface CellCheck {
-  a: number;
-  b: number;
-  mode: string;
-  model: string;
-  browser: number;
-  deno: number;
-  /** Milliseconds of the page's update (slider event to pictures drawn). */
-  ms: number;
-}
+export { CHECKED_CELLS, WEBGPU_CELLS } from "./live_check_a4.ts";
+export { fixturePhoto } from "./live_driver.ts";
 
 /** What one backend did. */
 export interface BackendCheck {
@@ -87,90 +66,6 @@ export interface LiveCheck {
   /** WebGPU's logits against wasm's, per model (same rule as against Deno). */
   webgpuVsWasm: Partial<Record<LiveModelId, LogitAgreement>>;
   problems: string[];
-}
-
-/**
- * A 1200x1600 (portrait) scene, sky on top, stored as a phone stores a photo
- * taken sideways: the pixels turned to 1600x1200, with EXIF orientation 6
- * saying to turn them back. Upright it shows sky above grass and a brown
- * blob; ignoring the EXIF tag would give a 1600x1200 picture.
- */
-export async function fixturePhoto(): Promise<Uint8Array> {
-  const w = 1200, h = 1600;
-  const rgb = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const o = (y * w + x) * 3;
-      const horse = (x - 600) ** 2 / 300 ** 2 + (y - 1000) ** 2 / 200 ** 2 < 1;
-      const sky = y < 700;
-      rgb[o] = horse ? 120 : sky ? 110 + (y >> 4) : 60;
-      rgb[o + 1] = horse ? 70 : sky ? 150 + (y >> 5) : 140 + (x % 50);
-      rgb[o + 2] = horse ? 40 : sky ? 230 : 50;
-    }
-  }
-  // Stored turned 90 degrees anticlockwise; orientation 6 = turn clockwise to show.
-  const stored = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
-    .rotate(-90).raw().toBuffer({ resolveWithObject: true });
-  const jpeg = await sharp(stored.data, {
-    raw: { width: stored.info.width, height: stored.info.height, channels: 3 },
-  }).jpeg({ quality: 85 }).withMetadata({ orientation: 6 }).toBuffer();
-  return new Uint8Array(jpeg);
-}
-
-const STATE = `globalThis.${STATE_GLOBAL}`;
-
-async function state(page: Page): Promise<LiveState> {
-  return await page.evaluate(
-    `JSON.parse(JSON.stringify(${STATE}))`,
-  ) as LiveState;
-}
-
-/** Waits until the page is ready or failed; returns its state. */
-async function ready(page: Page, timeoutMs: number): Promise<LiveState> {
-  await page.waitForFunction(
-    `${STATE} && (${STATE}.ready || ${STATE}.error !== undefined)`,
-    undefined,
-    { timeout: timeoutMs },
-  );
-  return await state(page);
-}
-
-/** Runs `act`, then waits for the page's next result. */
-async function nextResult(
-  page: Page,
-  act: () => Promise<void>,
-  timeoutMs: number,
-): Promise<LiveState> {
-  const seq = (await state(page)).seq;
-  await act();
-  await page.waitForFunction(`${STATE}.seq > ${seq}`, undefined, {
-    timeout: timeoutMs,
-  });
-  return await state(page);
-}
-
-/**
- * Opens `file` of the report with every request but file:, data: and blob:
- * blocked; `backend` goes into `?backend=` ("": the page chooses).
- */
-async function open(
-  context: BrowserContext,
-  file: string,
-  backend: string,
-  problems: string[],
-): Promise<Page> {
-  const page = await context.newPage();
-  page.on("pageerror", (e) => problems.push(`script error: ${e}`));
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (/^(file|data|blob):/.test(url)) return route.continue();
-    problems.push(`requested ${url.slice(0, 100)}`);
-    return route.abort();
-  });
-  const url = new URL(`file://${file}`);
-  if (backend) url.searchParams.set("backend", backend);
-  await page.goto(url.href, { waitUntil: "load" });
-  return page;
 }
 
 /** The page's data.js, as the page reads it. */
@@ -280,7 +175,7 @@ async function checkBackend(
     if (requested === "wasm") {
       // Left to choose, the page must pass over SwiftShader (a software
       // adapter) for wasm.
-      const auto = await open(
+      const auto = await openLivePage(
         context,
         join(reportDir, TRY_IT_PAGE),
         "",
@@ -294,7 +189,7 @@ async function checkBackend(
       }
       await auto.close();
     }
-    const page = await open(
+    const page = await openLivePage(
       context,
       join(reportDir, TRY_IT_PAGE),
       requested,
@@ -414,77 +309,4 @@ async function compareModel(
         `${agreement.labelMismatches} of ${agreement.decided} decided labels differ`,
     );
   }
-}
-
-/** Notebook 03's page: move the sliders, compare with lib/analysis. */
-async function checkScaleShift(
-  check: BackendCheck,
-  reportDir: string,
-  data: LiveData,
-  deno: DenoModels,
-  context: BrowserContext,
-  timeout: number,
-  shot: (page: Page, name: string) => Promise<void>,
-): Promise<void> {
-  const name = [...Deno.readDirSync(reportDir)].map((e) => e.name)
-    .find((n) => /^03_[\w-]+\.html$/.test(n));
-  if (!name) return; // a report without notebook 03
-  const page = await open(
-    context,
-    join(reportDir, name),
-    check.requested,
-    check.problems,
-  );
-  const s = await ready(page, timeout);
-  if (s.error !== undefined) {
-    check.problems.push(`${name}: the page failed: ${s.error}`);
-    return;
-  }
-  const cells = check.requested === "webgpu" ? WEBGPU_CELLS : CHECKED_CELLS;
-  for (const cell of cells) {
-    // The switch and both sliders set, then one "input" event, as a drag
-    // ends: one update to wait for and time.
-    const after = await nextResult(page, async () => {
-      await page.evaluate(`(() => {
-        document.querySelector('input[name="${IDS.statsMode}"][value="${cell.mode}"]').checked = true;
-        document.getElementById("${IDS.scaleB}").value = "${cell.b}";
-        const a = document.getElementById("${IDS.scaleA}");
-        a.value = "${cell.a}";
-        a.dispatchEvent(new Event("input", { bubbles: true }));
-      })()`);
-    }, timeout);
-    await page.waitForFunction(
-      `(() => { const r = ${STATE}.scaleShift; return r && r.a === ${cell.a} && r.b === ${cell.b} && r.mode === "${cell.mode}"; })()`,
-      undefined,
-      { timeout },
-    );
-    const r = (await state(page)).scaleShift ?? after.scaleShift!;
-    for (const id of ["cnn", "unet"] as const) {
-      const got = r.models[id];
-      if (!data.models[id]) continue;
-      if (!got) {
-        check.problems.push(`${name}: no ${id} result for a=${cell.a}`);
-        continue;
-      }
-      const want = await deno.relativeChange(
-        join(reportDir, "live", "models", id),
-        data.validation,
-        cell,
-      );
-      check.cells.push({
-        ...cell,
-        model: id,
-        browser: got.relativeChange,
-        deno: want,
-        ms: r.ms,
-      });
-      if (!(Math.abs(got.relativeChange - want) <= CHANGE_TOLERANCE)) {
-        check.problems.push(
-          `${name}: ${id} a=${cell.a} b=${cell.b} ${cell.mode}: relative change ${got.relativeChange} in the browser, ${want} in lib/analysis`,
-        );
-      }
-    }
-  }
-  await shot(page, "a4");
-  await page.close();
 }
