@@ -1,5 +1,5 @@
 /**
- * `deno task live export|check --out DIR`: the report's live page.
+ * `deno task live export|check|bundle --out DIR`: the report's live page.
  *
  * - `export`: obtains the trained models with the notebooks' settings
  *   (lib/report/live_models.ts; `--quick`, `--data PATH|synthetic`,
@@ -11,6 +11,8 @@
  *   against Deno (lib/report/live_check.ts), prints the sizes and timings,
  *   exits 1 on any problem. `deno task report` runs this after its
  *   browser check. `--backend wasm|webgpu` checks one.
+ * - `bundle`: only builds the page's script, `DIR/live/live.js`
+ *   (lib/report/live_bundle.ts).
  *
  * @module
  */
@@ -20,13 +22,15 @@ import { initTf } from "../backend.ts";
 import { describeBackend } from "../backend.ts";
 import { obtainLiveModels } from "./live_models.ts";
 import { writeLiveReport } from "./live_report.ts";
+import { buildLiveBundle } from "./live_bundle.ts";
 import { checkLivePages, type LiveCheck } from "./live_check.ts";
 import { TRY_IT_PAGE } from "./live_page.ts";
 
 const USAGE =
   "deno task live export --out DIR [--quick] [--data PATH|synthetic] " +
   "[--weizmann DIR|synthetic] [--train]\n" +
-  "deno task live check --out DIR [--backend wasm|webgpu] [--screenshots DIR]";
+  "deno task live check --out DIR [--backend wasm|webgpu] [--screenshots DIR]\n" +
+  "deno task live bundle --out DIR";
 
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(0)} KB`;
@@ -92,7 +96,7 @@ async function main(): Promise<number> {
       strict: true,
       allowPositionals: false,
     }));
-    if (command !== "export" && command !== "check") {
+    if (!["export", "check", "bundle"].includes(command)) {
       throw new Error(command ? `unknown command ${command}` : "no command");
     }
     if (values.backend && !["wasm", "webgpu"].includes(values.backend)) {
@@ -116,6 +120,15 @@ async function main(): Promise<number> {
       "COLOURLAB_WEIZMANN",
       values.weizmann === "synthetic" ? "synthetic" : resolve(values.weizmann),
     );
+  }
+  if (command === "bundle") {
+    const b = await buildLiveBundle(join(out, "live", "live.js"));
+    console.log(
+      `live: ${b.path}: ${kb(b.bytes)} (wasm ${kb(b.wasmBytes)}) in ${
+        b.seconds.toFixed(1)
+      } s`,
+    );
+    return 0;
   }
   console.log(`live: backend ${describeBackend(await initTf())}`);
   if (command === "export") {
