@@ -4,7 +4,7 @@
  * title, the legend and a white background. Size, colours and fonts live in
  * lib/plots/figure.ts; each kind of figure in its own module of lib/plots/.
  *
- * Each function returns an SVG string for lib/notebook.ts `showPlot`, or for
+ * Each function returns an SVG string for lib/show `plot`, or for
  * lib/io/images.ts `svgToPng`.
  *
  * Only the public names are re-exported (lib/mod.ts re-exports this module):

@@ -99,7 +99,9 @@ async function notebookPaths(args: string[]): Promise<string[]> {
   if (args.length > 0) return args;
   const paths: string[] = [];
   for await (const e of Deno.readDir(NOTEBOOKS)) {
-    if (e.isFile && e.name.endsWith(".ipynb")) paths.push(`${NOTEBOOKS}/${e.name}`);
+    if (e.isFile && e.name.endsWith(".ipynb")) {
+      paths.push(`${NOTEBOOKS}/${e.name}`);
+    }
   }
   return paths.sort();
 }
@@ -129,9 +131,9 @@ export function jsonProblems(
   for (const key of Object.keys(metadata)) {
     if (jupyterJson(nb.metadata[key]) !== jupyterJson(metadata[key])) {
       problems.push(
-        `metadata.${key} is ${JSON.stringify(nb.metadata[key])}, Jupyter writes ${
-          JSON.stringify(metadata[key])
-        }`,
+        `metadata.${key} is ${
+          JSON.stringify(nb.metadata[key])
+        }, Jupyter writes ${JSON.stringify(metadata[key])}`,
       );
     }
   }
@@ -139,7 +141,9 @@ export function jsonProblems(
 }
 
 /** A notebook's code cells as one module, and the cell each line came from. */
-export function codeModule(nb: Notebook): { code: string; cellOfLine: number[] } {
+export function codeModule(
+  nb: Notebook,
+): { code: string; cellOfLine: number[] } {
   const lines: string[] = [];
   const cellOfLine: number[] = [];
   nb.cells.forEach((c, i) => {
@@ -192,12 +196,15 @@ async function check(paths: string[]): Promise<number> {
       let report = r.out;
       for (const m of modules) {
         report = report.replaceAll(
-          new RegExp(`file://${m.module}:(\\d+):(\\d+)|${m.module}:(\\d+):(\\d+)`, "g"),
+          new RegExp(
+            `file://${m.module}:(\\d+):(\\d+)|${m.module}:(\\d+):(\\d+)`,
+            "g",
+          ),
           (_all, l1, c1, l2, c2) => {
             const line = Number(l1 ?? l2);
-            return `notebooks/${m.path} cell ${m.cellOfLine[line - 1]} (module line ${line}:${
-              c1 ?? c2
-            })`;
+            return `notebooks/${m.path} cell ${
+              m.cellOfLine[line - 1]
+            } (module line ${line}:${c1 ?? c2})`;
           },
         );
       }
@@ -212,10 +219,14 @@ async function check(paths: string[]): Promise<number> {
     console.error(`${fmt.out}\nrun \`deno fmt notebooks/\` to format them`);
   }
   if (failures === 0) {
-    console.log(`${paths.length} notebooks: no outputs, Jupyter's layout and metadata, code checked, linted and formatted`);
+    console.log(
+      `${paths.length} notebooks: no outputs, Jupyter's layout and metadata, code checked, linted and formatted`,
+    );
     return 0;
   }
-  console.error("\nfix the notebooks (`deno task strip` removes outputs and UI state)");
+  console.error(
+    "\nfix the notebooks (`deno task strip` removes outputs and UI state)",
+  );
   return 1;
 }
 
@@ -236,6 +247,8 @@ if (import.meta.main) {
   const paths = await notebookPaths(rest);
   if (command === "strip") Deno.exit(await stripFiles(paths));
   if (command === "check") Deno.exit(await check(paths));
-  console.error("usage: deno run -A tools/notebooks.ts strip|check [NOTEBOOK...]");
+  console.error(
+    "usage: deno run -A tools/notebooks.ts strip|check [NOTEBOOK...]",
+  );
   Deno.exit(2);
 }

@@ -43,21 +43,35 @@ interface Compared {
   map: ChangeMap;
 }
 
+/** How logits `ys` differ from `base` (see {@link logitChange}). */
+export interface LogitChange {
+  /** mean |ys - base| / mean |base|. */
+  relativeChange: number;
+  /** max |ys - base|. */
+  maxChange: number;
+  /** Share of pixels whose arg-max is the same in both. */
+  agreement: number;
+  /** Share of pixels whose arg-max of `ys` equals `labels` (NaN without labels). */
+  accuracy: number;
+  /** Arg-max of `ys` per pixel, [count * height * width]. */
+  predicted: Int32Array;
+  /** Per-pixel mean |ys - base| over images and channels, [height * width]. */
+  map: ChangeMap;
+}
+
 /**
- * Reads back with `await t.data()`: `dataSync()` throws for GPU-resident
- * tensors on WebGPU under Deno (lib/backend/webgpu.ts).
+ * Compares logits (or any [count, height, width, channels] outputs) `ys`
+ * with `base`: the numbers of one cell of the A.4 sweep, what the report's
+ * live page shows as the reader moves a and b. Reads back with
+ * `await t.data()`: `dataSync()` throws for GPU-resident tensors on WebGPU
+ * under Deno (lib/backend/webgpu.ts).
+ * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
-async function compare(
-  model: tf.LayersModel,
-  xs: tf.Tensor4D,
+export async function logitChange(
+  ys: tf.Tensor4D,
   base: tf.Tensor4D,
-  labels: ArrayLike<number>,
-  cell: { a: number; b: number; mode: BnMode },
-  layer?: string,
-): Promise<Compared> {
-  const ys = tf.tidy(() =>
-    forward(model, tf.add(tf.mul(xs, cell.a), cell.b), cell.mode, { layer })
-  );
+  labels?: ArrayLike<number>,
+): Promise<LogitChange> {
   const [h, w] = [ys.shape[1], ys.shape[2]];
   let read: tf.Tensor[] = [];
   try {
@@ -76,20 +90,51 @@ async function compare(
     let same = 0, hit = 0;
     for (let i = 0; i < p.length; i++) {
       if (p[i] === q[i]) same++;
-      if (p[i] === labels[i]) hit++;
+      if (labels && p[i] === labels[i]) hit++;
     }
     return {
-      row: {
-        ...cell,
-        relativeChange: meanDiff / meanBase,
-        maxChange: maxDiff,
-        agreement: same / p.length,
-        accuracy: layer === undefined ? hit / p.length : NaN,
-      },
+      relativeChange: meanDiff / meanBase,
+      maxChange: maxDiff,
+      agreement: same / p.length,
+      accuracy: labels ? hit / p.length : NaN,
+      predicted: Int32Array.from(p),
       map: map as Float32Array,
     };
   } finally {
-    tf.dispose([ys, ...read]);
+    tf.dispose(read);
+  }
+}
+
+/** One cell of the sweep: `a*x + b` against `base` (the logits of x). */
+async function compare(
+  model: tf.LayersModel,
+  xs: tf.Tensor4D,
+  base: tf.Tensor4D,
+  labels: ArrayLike<number>,
+  cell: { a: number; b: number; mode: BnMode },
+  layer?: string,
+): Promise<Compared> {
+  const ys = tf.tidy(() =>
+    forward(model, tf.add(tf.mul(xs, cell.a), cell.b), cell.mode, { layer })
+  );
+  try {
+    const c = await logitChange(
+      ys,
+      base,
+      layer === undefined ? labels : undefined,
+    );
+    return {
+      row: {
+        ...cell,
+        relativeChange: c.relativeChange,
+        maxChange: c.maxChange,
+        agreement: c.agreement,
+        accuracy: c.accuracy,
+      },
+      map: c.map,
+    };
+  } finally {
+    ys.dispose();
   }
 }
 

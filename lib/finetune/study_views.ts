@@ -1,13 +1,13 @@
 /**
  * Rows, points and headlines of a fine-tuning study, ready for the
- * notebook's tables and plots (lib/notebook.ts, lib/plots.ts).
+ * notebook's tables and plots (lib/show, lib/plots.ts).
  *
  * @module
  */
 import type { CostMode, CostPoint } from "./cost_study.ts";
 import type { StudyResult } from "./study.ts";
 
-/** A table row (as lib/notebook.ts TableRow). */
+/** A table row (as lib/show/table.ts TableRow). */
 export type StudyRow = Record<string, string | number | boolean>;
 
 /** A plot point (as lib/plots.ts Point). */
@@ -125,7 +125,7 @@ export function fineTuneHeadline(
 }
 
 /**
- * Facts of the run for lib/notebook.ts recordContext.
+ * Facts of the run for lib/show records (show.context).
  *
  * @see notebooks/06_fine_tuning.ipynb
  */

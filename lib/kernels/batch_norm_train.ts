@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { BN_TRAIN, BN_TRAIN_GRAD } from "./wasm/batch_norm_train.ts";
+import { BN_TRAIN, BN_TRAIN_GRAD } from "./kernel_names.ts";
 
 /** Options of {@link batchNormTrain}. */
 export interface BatchNormTrainOptions {

@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { MAX_POOL_2X2_GRAD } from "./wasm/max_pool_grad.ts";
+import { MAX_POOL_2X2_GRAD } from "./kernel_names.ts";
 
 /**
  * dx for x [N, H, W, C], y = maxPool(x, 2, 2, 'valid') and dy like y.

@@ -11,7 +11,9 @@
 
 import { basename, join, resolve } from "node:path";
 import type { RunContext } from "../show/records.ts";
-import { indexHtml, type PageSummary } from "./index_page.ts";
+import { indexHtml, type LiveSummary, type PageSummary } from "./index_page.ts";
+import { TRY_IT_PAGE } from "./live_page.ts";
+import { runLiveCommand } from "./live_run.ts";
 import { readRecords } from "./records.ts";
 import { runNotebook } from "./run_notebook.ts";
 import {
@@ -42,6 +44,8 @@ export interface ReportOptions {
   keepGoing?: boolean;
   /** Notebooks run at once (default: all of them; 1 runs them in order). */
   concurrency?: number;
+  /** Add the live page (lib/report/live_cli.ts export; default false, the CLI's default true). */
+  live?: boolean;
   /** Progress lines for people. */
   onProgress?: (line: string) => void;
   /** Stops the notebook that runs (its runner and kernel) and the rest. */
@@ -60,6 +64,8 @@ export interface ReportSummary {
   stopped?: string;
   seconds: number;
   pages: PageSummary[];
+  /** The live page (try_it.html), when one was attempted. */
+  live?: LiveSummary;
 }
 
 /** The file that marks a folder as a report this code may empty. */
@@ -231,6 +237,21 @@ export async function buildReport(
     }),
   );
   uses.sort((a, b) => a.name.localeCompare(b.name));
+  // The live page: the notebooks' models, with the notebooks' settings.
+  let live: LiveSummary | undefined;
+  if (options.live && pages.every((p) => p.status === "ok")) {
+    say("[live] try_it.html");
+    const run = await runLiveCommand(["export", "--out", outDir], {
+      COLOURLAB_QUICK: options.quick ? "1" : "0",
+      ...(data ? { COLOURLAB_DATA: data } : {}),
+      ...(options.weizmann ? { COLOURLAB_WEIZMANN: options.weizmann } : {}),
+    }, (line) => say(`    ${line}`));
+    live = {
+      ok: run.ok,
+      seconds: run.seconds,
+      ...(run.ok ? { html: TRY_IT_PAGE } : { failure: run.failure }),
+    };
+  }
   const seconds = (performance.now() - started) / 1000;
   const allContext = Object.assign(
     {},
@@ -250,10 +271,11 @@ export async function buildReport(
     ),
     seconds,
     createdAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    live,
   });
   await Deno.writeTextFile(join(outDir, "index.html"), index);
   const summary: ReportSummary = {
-    ok: pages.every((p) => p.status === "ok"),
+    ok: pages.every((p) => p.status === "ok") && live?.ok !== false,
     outDir,
     quick: Boolean(options.quick),
     ...(options.data ? { data: options.data } : {}),
@@ -263,6 +285,7 @@ export async function buildReport(
       : {}),
     seconds,
     pages,
+    ...(live ? { live } : {}),
   };
   await Deno.writeTextFile(
     join(outDir, "summary.json"),

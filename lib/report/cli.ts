@@ -3,14 +3,16 @@
  * settles the data first (report_data.ts: in full mode a missing data set
  * stops the report here, before anything trains, with one message), runs
  * every notebook in a fresh Deno kernel and writes report/ (executed
- * notebooks, one HTML page each, index.html), then opens every page in
- * headless Chromium and saves screenshots. Exits 1 naming the notebook and
- * cell on any cell error.
+ * notebooks, one HTML page each, index.html, and the live page try_it.html
+ * with the trained models), then opens every page in headless Chromium and
+ * saves screenshots, and checks the live page on wasm and WebGPU against Deno
+ * (lib/report/live_check.ts). Exits 1 naming the notebook and cell on any
+ * cell error.
  *
  * Options: --notebooks DIR (default notebooks), --out DIR (default report),
  * --cell-timeout S (default 3600), --keep-going (run the rest after a failure),
  * --one-at-a-time (the notebooks in order, not all at once),
- * --no-browser (skip the Chromium check).
+ * --no-browser (skip the Chromium checks), --no-live (no live page).
  *
  * Ctrl-C or SIGTERM stops the notebook runner and its kernel before the
  * report exits (130 or 143); if the report itself is killed, the runner sees
@@ -25,6 +27,7 @@ import { DataError } from "../data/errors.ts";
 import { downloadProgressBar } from "../data/download_progress.ts";
 import { buildReport, type ReportSummary } from "./build.ts";
 import { checkReportInBrowser } from "./browser_check.ts";
+import { runLiveCommand } from "./live_run.ts";
 import { settleReportData } from "./report_data.ts";
 import { firstLinePattern, indexAlarms } from "./synthetic_alarm.ts";
 
@@ -50,6 +53,7 @@ export function parseReportArgs(args: string[]) {
       "keep-going": { type: "boolean", default: false },
       "one-at-a-time": { type: "boolean", default: false },
       "no-browser": { type: "boolean", default: false },
+      "no-live": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -84,7 +88,7 @@ async function main(): Promise<number> {
     console.log(
       "deno task report [--quick] [--data PATH|synthetic] [--weizmann DIR|synthetic]\n" +
         "  [--notebooks DIR] [--out DIR]\n" +
-        "  [--cell-timeout S] [--keep-going] [--one-at-a-time] [--no-browser]",
+        "  [--cell-timeout S] [--keep-going] [--one-at-a-time] [--no-browser] [--no-live]",
     );
     return 0;
   }
@@ -133,6 +137,7 @@ async function main(): Promise<number> {
     cellTimeoutS: Number(opts["cell-timeout"]),
     keepGoing: opts["keep-going"],
     concurrency: opts["one-at-a-time"] ? 1 : undefined,
+    live: !opts["no-live"],
     onProgress: (line) => console.log(line),
     signal: stop.signal,
   }).finally(() => listeners.forEach((remove) => remove()));
@@ -159,6 +164,9 @@ async function main(): Promise<number> {
   for (const page of summary.pages.filter((p) => p.status === "failed")) {
     console.error(`report: FAILED ${page.name}.ipynb ${page.failure ?? ""}`);
   }
+  if (summary.live && !summary.live.ok) {
+    console.error(`report: FAILED live page: ${summary.live.failure ?? ""}`);
+  }
   if (!opts["no-browser"]) {
     const check = await checkReportInBrowser(summary.outDir, {
       screenshotsDir: join(summary.outDir, "screenshots"),
@@ -173,6 +181,15 @@ async function main(): Promise<number> {
     }
     for (const problem of check.problems) console.error(`browser: ${problem}`);
     ok &&= check.problems.length === 0;
+    if (summary.live?.ok) {
+      // The live page on wasm and WebGPU, against Deno (its own process).
+      const live = await runLiveCommand(
+        ["check", "--out", summary.outDir],
+        {},
+        (line) => console.log(line),
+      );
+      ok &&= live.ok;
+    }
   }
   return ok ? 0 : 1;
 }

@@ -28,6 +28,16 @@ export interface PageSummary {
   synthetic?: SyntheticUse;
 }
 
+/** The live page, as the index links it. */
+export interface LiveSummary {
+  ok: boolean;
+  /** Its file name in the report folder, e.g. "try_it.html", when written. */
+  html?: string;
+  seconds: number;
+  /** Why it could not be made. */
+  failure?: string;
+}
+
 /** Everything the index needs. */
 export interface IndexInput {
   title: string;
@@ -37,6 +47,8 @@ export interface IndexInput {
   seconds: number;
   /** ISO time the report was made. */
   createdAt: string;
+  /** The live page, if the report has one. */
+  live?: LiveSummary;
 }
 
 /** Seconds as "42 s" or "12 min 5 s". */
@@ -57,6 +69,7 @@ th { background: #eef1f6; }
 td.time { text-align: right; white-space: nowrap; }
 .failed { color: #a00; font-weight: bold; }
 .muted { color: #777; }
+p.live { background: #eef6ee; border: 1px solid #9c9; padding: 6px 10px; }
 </style>`;
 
 /** The notebook and time cells of a page's first row (spanning its headlines). */
@@ -81,6 +94,21 @@ function pageCells(
     name: `<td${span}>${link}${status}</td>`,
     time: `<td${span} class="time">${time}</td>`,
   };
+}
+
+/** The paragraph that links the live page (or says why there is none). */
+function liveHtml(live: LiveSummary | undefined): string {
+  if (!live) return "";
+  if (!live.html) {
+    return `<p class="failed">The live page could not be made: ${
+      escapeHtml(live.failure ?? "unknown error")
+    }</p>`;
+  }
+  return `<p class="live"><a href="${escapeHtml(live.html)}">` +
+    `Try the trained models on your own picture</a>: the CNN, the UNet and ` +
+    `Part C's horse segmenter run in your browser (WebGPU or wasm, nothing ` +
+    `leaves the page); notebook 03's page has the A.4 experiment live, with ` +
+    `sliders for a and b.</p>`;
 }
 
 /** The index page's HTML. */
@@ -116,6 +144,7 @@ export function indexHtml(input: IndexInput): string {
     }.`,
     failed ? ` <span class="failed">${failed} did not complete.</span>` : "",
     `</p>`,
+    liveHtml(input.live),
     `<table><thead><tr><th>Notebook</th><th>Question</th><th>Measured answer</th>`,
     `<th>Published or reference figure</th><th>Time taken</th></tr></thead>`,
     `<tbody>${rows.join("\n")}</tbody></table>`,

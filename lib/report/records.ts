@@ -1,9 +1,9 @@
 /**
- * Reads what the notebooks recorded through lib/notebook.ts `recordHeadline` and
- * `recordContext`: one JSON object per line in the file named by
+ * Reads what the notebooks recorded through lib/show `headline` and
+ * `context`: one JSON object per line in the file named by
  * COLOURLAB_HEADLINES.
  *
- * @see lib/notebook.ts
+ * @see lib/show/records.ts
  * @module
  */
 

@@ -2,7 +2,7 @@
  * What the report says, first and loudly, when synthetic data stands in for
  * the assignment's: on the terminal, as the first line of every page it
  * concerns, and on the index. Read from the run context each notebook
- * records (lib/notebook.ts `recordContext`), so it holds whatever the
+ * records (lib/show `context`), so it holds whatever the
  * notebooks' cells look like.
  *
  * @module

@@ -7,6 +7,7 @@ import { forward } from "../../lib/analysis/predict.ts";
 import {
   analysisBatch,
   changeMap,
+  logitChange,
   ringProfile,
   scaleShiftAnswer,
   scaleShiftSweep,
@@ -195,4 +196,20 @@ Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
     assert.deepEqual(Array.from(ringProfile(map, s)), [2, 7]);
   });
   model.dispose();
+});
+
+Deno.test("logitChange(): the numbers of one A.4 cell", async () => {
+  // 1 image, 1x2 pixels, 2 classes
+  const base = tf.tensor4d([1, 0, 0, 2], [1, 1, 2, 2]);
+  const ys = tf.tensor4d([1, 0.5, 3, 2], [1, 1, 2, 2]);
+  const c = await logitChange(ys, base, [0, 0]);
+  // |diff| = 0, 0.5, 3, 0: mean 0.875; mean |base| 0.75
+  assert.ok(Math.abs(c.relativeChange - 0.875 / 0.75) < 1e-6);
+  assert.equal(c.maxChange, 3);
+  assert.deepEqual([...c.predicted], [0, 0]); // base: 0, 1
+  assert.equal(c.agreement, 0.5);
+  assert.equal(c.accuracy, 1);
+  assert.deepEqual([...c.map], [0.25, 1.5]);
+  assert.ok(Number.isNaN((await logitChange(ys, base)).accuracy));
+  tf.dispose([base, ys]);
 });

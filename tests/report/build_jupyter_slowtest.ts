@@ -90,7 +90,8 @@ Deno.test("buildReport() on two fixture notebooks, quick mode", async (t) => {
           html,
           /<img src="data:image\/png;base64,[A-Za-z0-9+/=]{100,}/,
         );
-        assert.match(html, /fixture training: finished 2 epochs/);
+        assert.match(html, /1 run \(1 at a time\): 1 trained; 2s/);
+        assert.match(html, /<details class="colourlab-progress">/);
         assert.match(html, /handout \(www\.cs\.toronto\.edu/);
       },
     );

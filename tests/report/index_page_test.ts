@@ -72,3 +72,24 @@ Deno.test("formatSeconds()", () => {
   assert.equal(formatSeconds(754), "12 min 34 s");
   assert.equal(formatSeconds(3 * 3600), "3.0 h");
 });
+
+Deno.test("indexHtml() links the live page, or says why there is none", () => {
+  const base = {
+    title: "t",
+    banner: { warnings: [], facts: [] },
+    seconds: 1,
+    createdAt: "2026-01-01T00:00:00Z",
+    pages: [],
+  };
+  const ok = new DOMParser().parseFromString(
+    indexHtml({ ...base, live: { ok: true, html: "try_it.html", seconds: 9 } }),
+    "text/html",
+  );
+  assert.ok(ok.querySelector('p.live a[href="try_it.html"]'));
+  const failed = indexHtml({
+    ...base,
+    live: { ok: false, seconds: 9, failure: "no <model>" },
+  });
+  assert.match(failed, /The live page could not be made: no &lt;model&gt;/);
+  assert.doesNotMatch(indexHtml(base), /live page|try_it/);
+});

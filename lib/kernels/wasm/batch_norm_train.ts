@@ -13,10 +13,9 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { backendMemory, heapAlloc, heapOffset } from "../own_wasm.ts";
 import { channelAffine, columnCentredDots, columnSums } from "./parallel.ts";
 
-/** Kernel names (shared with the op in ../batch_norm_train.ts). */
-export const BN_TRAIN = "ColourlabBatchNormTrain";
-/** See {@link BN_TRAIN}. */
-export const BN_TRAIN_GRAD = "ColourlabBatchNormTrainGrad";
+import { BN_TRAIN, BN_TRAIN_GRAD } from "../kernel_names.ts";
+
+export { BN_TRAIN, BN_TRAIN_GRAD };
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;

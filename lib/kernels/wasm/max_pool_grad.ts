@@ -9,8 +9,9 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { heapOffset } from "../own_wasm.ts";
 import { maxPool2x2Grad as parallelMaxPoolGrad } from "./parallel.ts";
 
-/** Kernel name (shared with the op in ../max_pool_grad.ts). */
-export const MAX_POOL_2X2_GRAD = "ColourlabMaxPool2x2Grad";
+import { MAX_POOL_2X2_GRAD } from "../kernel_names.ts";
+
+export { MAX_POOL_2X2_GRAD };
 
 function maxPoolGrad(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown },
