@@ -1,8 +1,7 @@
 /**
  * The runs a notebook asks for, trained or loaded as one job: cached runs
  * are read, the others trained in parallel worker processes (one thread
- * each, longest first) under the machine-wide cap (lib/run/slots.ts), a
- * single one in this process. One progress state covers them all. Ctrl-C or
+ * each, longest first) under the machine-wide cap (lib/run/slots.ts). One progress state covers them all. Ctrl-C or
  * Jupyter's Interrupt stops every worker at the end of its batch, keeping its
  * checkpoints: asking again resumes, with the same results.
  *
@@ -206,8 +205,10 @@ export async function runAll(
   const onSignal = () => stop.abort();
   Deno.addSignalListener("SIGINT", onSignal);
   try {
-    const inProcess = todo.length === 1 || jobs === 1 ||
-      !reloadable(opts);
+    // one-thread workers even for a single run: the report runs notebooks
+    // at once, and threaded wasm on an oversubscribed machine has been seen
+    // to stall; in this process only when a worker could not reload the data
+    const inProcess = !reloadable(opts);
     const train = (i: number) =>
       inProcess
         ? trainHere(
