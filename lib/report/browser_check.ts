@@ -15,7 +15,7 @@ import type { BrowserContext } from "playwright-core";
 export const CHROMIUM = "/usr/bin/chromium";
 
 /** Flags for a quiet, offline, throwaway browser. */
-const FLAGS = [
+export const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -88,7 +88,7 @@ export async function checkReportInBrowser(
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: options.executablePath ??
       Deno.env.get("COLOURLAB_CHROMIUM") ?? CHROMIUM,
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
     headless: true,
     viewport: { width: 1280, height: 900 },
     offline: true,
