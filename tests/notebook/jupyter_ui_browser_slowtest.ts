@@ -17,7 +17,10 @@
  *    again resumes after epoch 1 and finishes;
  * 4. File > Save, then `deno task strip` on the saved file: the committed
  *    notebook with the user's edit, byte for byte;
- * 5. each committed notebook, opened and saved untouched, is unmodified and
+ * 5. Kernel > Interrupt of a cell in a notebook that imports nothing (no
+ *    listener of lib/ yet): the kernel lives on (the kernel spec ignores
+ *    SIGINT);
+ * 6. each committed notebook, opened and saved untouched, is unmodified and
  *    byte-identical (`git diff` stays empty).
  *
  * The notebooks import "../lib/mod.ts", so the copies sit in a folder one
@@ -28,7 +31,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { CHROMIUM, CHROMIUM_FLAGS } from "../../lib/report/browser_check.ts";
-import { jupyterJson } from "../../tools/notebooks.ts";
+import { jupyterJson, kernelMetadata } from "../../tools/notebooks.ts";
 import {
   allText,
   errors,
@@ -169,6 +172,48 @@ async function openAndSave(
     saved === original,
     `open + save changed ${name}: ${firstDifference(original, saved)}`,
   );
+}
+
+/**
+ * A notebook whose one cell waits and imports nothing (so no lib/ listener
+ * is in place): run, interrupted, it must end without a kernel death.
+ */
+async function interruptBeforeImport(
+  context: BrowserContext,
+  dir: string,
+  server: NotebookServer,
+): Promise<void> {
+  const name = "waits.ipynb";
+  await Deno.writeTextFile(
+    join(dir, name),
+    jupyterJson({
+      cells: [{
+        cell_type: "code",
+        execution_count: null,
+        metadata: {},
+        outputs: [],
+        source: sourceLines(
+          'await new Promise((r) => setTimeout(r, 4000));\n"waited";',
+        ),
+      }],
+      metadata: await kernelMetadata(),
+      nbformat: 4,
+      nbformat_minor: 4,
+    }),
+  );
+  const page = new NotebookPage(await context.newPage(), name);
+  await page.open(server.notebookUrl(name));
+  await page.runCell(0);
+  await page.waitRunning(0);
+  await page.interrupt();
+  await page.settle(CELL_MS);
+  assert.deepEqual(
+    await page.kernelEvents(),
+    [],
+    "the kernel neither died nor restarted",
+  );
+  shows(await page.cell(0), /waited/);
+  await page.close();
 }
 
 /** Copies notebook 01 into `dir` and every committed notebook into `dir`/untouched/. */
@@ -354,8 +399,12 @@ Deno.test("classic Notebook UI: run all, edit, interrupt and resume, save, strip
       },
     );
 
-    // the session passed; each committed notebook gets a step of its own
+    // the session passed; the next steps stand alone
     failed = false;
+    await t.step(
+      "Kernel > Interrupt of a cell before lib/ is imported: the kernel lives",
+      () => interruptBeforeImport(context!, dir, server!),
+    );
     for (const name of names) {
       await t.step(
         `${name} opened and saved untouched is byte-identical`,
