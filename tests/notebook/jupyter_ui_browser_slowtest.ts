@@ -294,6 +294,7 @@ Deno.test("classic Notebook UI: run all, edit, interrupt and resume, save, strip
       train = tagged(cells, "train");
       source = sourceText(cells[experiment].source);
       await nb.restartRunAll();
+      // the kernel restarts first: wait for the training cell's progress
       await nb.waitForOutput(train, /runs?/, CELL_MS);
       await nb.settle(RUN_ALL_MS);
       const ran = await nb.cells();
@@ -318,7 +319,6 @@ Deno.test("classic Notebook UI: run all, edit, interrupt and resume, save, strip
         );
         await nb.setText(experiment, source);
         await nb.runFrom(experiment);
-        await nb.waitForOutput(train, /runs?/, CELL_MS);
         await nb.settle(RUN_ALL_MS);
         const ran = await nb.cells();
         assert.deepEqual(errors(ran), [], "no cell fails");
