@@ -31,9 +31,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { CHROMIUM, CHROMIUM_FLAGS } from "../../lib/report/browser_check.ts";
-import { jupyterJson, kernelMetadata } from "../../tools/notebooks.ts";
+import { jupyterJson } from "../../tools/notebooks.ts";
 import {
-  allText,
   errors,
   figures,
   shows,
@@ -46,175 +45,20 @@ import {
   type NotebookServer,
   startNotebookServer,
 } from "./fixtures/notebook_server.ts";
+import {
+  CELL_MS,
+  interruptBeforeImport,
+  interruptInEpoch2,
+  openAndSave,
+  replaceLast,
+  resume,
+  stripTask,
+} from "./fixtures/ui_checks.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const NOTEBOOK = "01_colourization.ipynb";
-/** Generous limits: the machine may be loaded. A quick run is 2 epochs of 500 images. */
+/** Generous: the machine may be loaded. A quick run is 2 epochs of 500 images. */
 const RUN_ALL_MS = 420_000;
-const CELL_MS = 300_000;
-
-/** `s` with the last match of `pattern` (global) replaced; fails when none. */
-function replaceLast(s: string, pattern: RegExp, by: string): string {
-  const last = [...s.matchAll(pattern)].at(-1);
-  assert.ok(last, `the experiment cell has no ${pattern}`);
-  return s.slice(0, last.index) + by + s.slice(last.index! + last[0].length);
-}
-
-/** The first line where `b` differs from `a`, for a failure message. */
-function firstDifference(a: string, b: string): string {
-  const [la, lb] = [a.split("\n"), b.split("\n")];
-  const i = la.findIndex((l, i) => l !== lb[i]);
-  const at = i < 0 ? la.length : i;
-  return `line ${at + 1} is ${JSON.stringify(lb[at])}, was ${
-    JSON.stringify(la[at])
-  }`;
-}
-
-async function stripTask(path: string): Promise<void> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "strip", path],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  assert.ok(
-    out.success,
-    `deno task strip failed:\n${decode(out.stdout)}${decode(out.stderr)}`,
-  );
-}
-
-/**
- * Waits until `runs` runs train their second epoch (the first one's
- * checkpoint written), clicks Kernel > Interrupt, and checks how the cell
- * ends: the message for each run, and no kernel death or restart.
- */
-async function interruptInEpoch2(
-  page: NotebookPage,
-  train: number,
-  runs: number,
-): Promise<void> {
-  await page.waitForOutput(train, {
-    what: `${runs} run(s) in epoch 2`,
-    ok: (text) => (text.match(/epoch 2\/2, batch \d+/g) ?? []).length === runs,
-  }, CELL_MS);
-  await page.interrupt();
-  await page.settle(CELL_MS);
-  const each = Array(runs).fill(
-    "[^;]* at epoch 2, batch \\d+ \\(its checkpoint after epoch 1 is kept\\)",
-  ).join("; ");
-  shows(
-    await page.cell(train),
-    new RegExp(
-      `RunsInterrupted: training interrupted: ${each}\\. Run the cell again to resume`,
-    ),
-  );
-  assert.deepEqual(
-    await page.kernelEvents(),
-    [],
-    "the kernel neither died nor restarted",
-  );
-}
-
-/** Runs the training cell again: each of `runs` resumes after epoch 1, and all finish. */
-async function resume(
-  page: NotebookPage,
-  train: number,
-  runs: number,
-  summary: RegExp,
-): Promise<void> {
-  await page.runCell(train);
-  await page.settle(CELL_MS);
-  const cell = await page.cell(train);
-  assert.deepEqual(errors([cell]), [], "the training cell ends without error");
-  const resumed = new Set(
-    [...allText(cell).matchAll(/resuming (\S+) after epoch 1/g)].map((m) =>
-      m[1]
-    ),
-  );
-  assert.equal(resumed.size, runs, `${runs} run(s) resume after epoch 1`);
-  shows(cell, summary);
-}
-
-/**
- * Opens `file`, a copy of notebooks/`name`, at `url`, saves it without a
- * change, and asserts that the page did not mark it modified and that the
- * saved file is the committed one, byte for byte.
- */
-async function openAndSave(
-  context: BrowserContext,
-  { url, file, name }: { url: string; file: string; name: string },
-): Promise<void> {
-  const page = new NotebookPage(await context.newPage(), name);
-  await page.open(url);
-  const original = await Deno.readTextFile(join(ROOT, "notebooks", name));
-  if (await page.dirty()) {
-    const want = JSON.parse(original).metadata;
-    const got = await page.metadata();
-    const differ = Object.keys(got).filter((k) =>
-      JSON.stringify(got[k]) !== JSON.stringify(want[k])
-    ).map((k) =>
-      `metadata.${k} is ${JSON.stringify(want[k])} in the file, ${
-        JSON.stringify(got[k])
-      } from the kernel`
-    );
-    await page.close();
-    assert.fail(
-      `opening ${name} marks it modified: ${
-        differ.join("; ") || "(not its metadata)"
-      }`,
-    );
-  }
-  await page.save();
-  await page.close();
-  const saved = await Deno.readTextFile(file);
-  assert.ok(
-    saved === original,
-    `open + save changed ${name}: ${firstDifference(original, saved)}`,
-  );
-}
-
-/**
- * A notebook whose one cell waits and imports nothing (so no lib/ listener
- * is in place): run, interrupted, it must end without a kernel death.
- */
-async function interruptBeforeImport(
-  context: BrowserContext,
-  dir: string,
-  server: NotebookServer,
-): Promise<void> {
-  const name = "waits.ipynb";
-  await Deno.writeTextFile(
-    join(dir, name),
-    jupyterJson({
-      cells: [{
-        cell_type: "code",
-        execution_count: null,
-        metadata: {},
-        outputs: [],
-        source: sourceLines(
-          'await new Promise((r) => setTimeout(r, 4000));\n"waited";',
-        ),
-      }],
-      metadata: await kernelMetadata(),
-      nbformat: 4,
-      nbformat_minor: 4,
-    }),
-  );
-  const page = new NotebookPage(await context.newPage(), name);
-  await page.open(server.notebookUrl(name));
-  await page.runCell(0);
-  await page.waitRunning(0);
-  await page.interrupt();
-  await page.settle(CELL_MS);
-  assert.deepEqual(
-    await page.kernelEvents(),
-    [],
-    "the kernel neither died nor restarted",
-  );
-  shows(await page.cell(0), /waited/);
-  await page.close();
-}
 
 /** Copies notebook 01 into `dir` and every committed notebook into `dir`/untouched/. */
 async function copyNotebooks(dir: string): Promise<string[]> {
@@ -253,7 +97,7 @@ Deno.test("classic Notebook UI: run all, edit, interrupt and resume, save, strip
     const path = join(dir, NOTEBOOK);
     const committed = await Deno.readTextFile(path);
     // two workers at a time, in slots of the test's own (lib/run/slots.ts
-    // keeps them in TMPDIR): the other processes of the machine wait not
+    // keeps them in TMPDIR), which no other process of the machine holds
     await Deno.mkdir(join(tmp, "tmp"));
     server = await startNotebookServer(dir, {
       home: join(tmp, "jupyter"),
