@@ -4,7 +4,8 @@
 #   deno task jupyter [jupyter-notebook options, e.g. --no-browser --port 8890]
 #
 # The kernel spec is kept in the repo (jupyter/kernels/deno/kernel.json: runs
-# `deno jupyter --kernel --quiet` with NO_COLOR=1) and found through JUPYTER_PATH, so
+# `deno jupyter --kernel --quiet` with NO_COLOR=1, SIGINT ignored so that
+# Kernel > Interrupt never kills it) and found through JUPYTER_PATH, so
 # nothing is installed in your home folder. (`deno jupyter --install` would
 # register a per-user spec instead; this one takes precedence here.)
 # Jupyter itself: `apt-get install jupyter-notebook` (Debian/Ubuntu) or

@@ -243,7 +243,13 @@ export async function runAll(
     }
   }
   await report();
-  if (stop.signal.aborted) throw new RunsInterrupted(interruptMessage(states));
+  // a stop that came when every run had finished anyway stops nothing
+  const unfinished = states.some((s) =>
+    s.status !== "cached" && s.status !== "done"
+  );
+  if (stop.signal.aborted && unfinished) {
+    throw new RunsInterrupted(interruptMessage(states));
+  }
   const failed = states.filter((s) => s.status === "failed");
   if (failed.length > 0) {
     throw new Error(
@@ -493,8 +499,10 @@ function interruptMessage(states: RunState[]): string {
       : "no epoch was complete";
     return `${s.label} at ${at} (${kept})`;
   });
+  const waiting = states.filter((s) => s.status === "queued")
+    .map((s) => `${s.label} not started`);
   return `training interrupted: ${
-    where.join("; ") || "before any run started"
+    [...where, ...waiting].join("; ") || "before any run started"
   }. ` +
     "Run the cell again to resume from the last complete epochs, with the same results.";
 }

@@ -5,6 +5,11 @@
  * interrupted cell that trains stops at the end of its batch (lib/run's own
  * listener does that); any other cell runs on to its end; the kernel stays.
  *
+ * The repo's kernel spec starts the kernel with SIGINT ignored, which covers
+ * the cells before this module is imported; it is still needed, because
+ * Deno restores SIGINT's default action (death) when the last listener is
+ * removed, as runAll removes its own.
+ *
  * @module
  */
 import { inJupyter } from "./display.ts";

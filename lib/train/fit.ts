@@ -68,6 +68,9 @@ export interface TrainOptions {
   evalBatchSize?: number;
 }
 
+/** Longest time (ms) training runs on without a turn of the event loop. */
+const YIELD_EVERY_MS = 50;
+
 /** Thrown when a loss is NaN or infinite. */
 export class NonFiniteLossError extends Error {
   constructor(
@@ -138,12 +141,19 @@ export async function trainModel(
       ? undefined
       : permutation(n, opts.seed);
     const batches = Math.ceil(n / opts.batchSize);
+    let turn = performance.now();
     const shape = { height, width, channels };
     for (let epoch = history.length + 1; epoch <= opts.numEpochs; epoch++) {
       const t0 = performance.now();
       const order = once ?? permutation(n, opts.seed * 7919 + epoch - 1);
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
+        // On the CPU backends nothing in a batch gives the event loop a turn,
+        // and a signal listener (Ctrl-C, Jupyter's Interrupt) runs only then.
+        if (performance.now() - turn > YIELD_EVERY_MS) {
+          await new Promise((r) => setTimeout(r, 0));
+          turn = performance.now();
+        }
         opts.signal?.throwIfAborted();
         const start = b * opts.batchSize;
         const end = Math.min(n, start + opts.batchSize);

@@ -51,10 +51,18 @@ Deno.test({
     try {
       const child = notebook(`${tmp}/a`, 6);
       const pgid = child.pid;
-      // watch the worker processes while they train
+      let out = "";
+      const read = (async () => {
+        for await (
+          const chunk of child.stdout.pipeThrough(new TextDecoderStream())
+        ) out += chunk;
+      })();
+      // watch the worker processes while they train, until a run has a
+      // complete epoch (a checkpoint to resume: a stop ends the batch)
       let most = 0;
       let seen = 0;
-      for (let t = 0; t < 600 && seen < 20; t++) {
+      const epochDone = () => /"epochs":\[[^\]]*[1-9]/.test(out);
+      for (let t = 0; t < 1200 && (seen < 20 || !epochDone()); t++) {
         const workers = (await processes()).filter((p) =>
           p.pgid === pgid && p.args.includes("lib/run/worker.ts")
         );
@@ -66,7 +74,8 @@ Deno.test({
       // Ctrl-C: SIGINT to the whole group, as a terminal (or Jupyter) sends it
       await new Deno.Command("kill", { args: ["-INT", "--", `-${pgid}`] })
         .output();
-      const out = new TextDecoder().decode((await child.output()).stdout);
+      await child.status;
+      await read;
       const end = lastJson(out);
       assert.match(
         String(end.error),

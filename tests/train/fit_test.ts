@@ -209,6 +209,36 @@ Deno.test("trainModel", async (t) => {
   });
 
   await t.step(
+    "a signal listener's abort stops training before its end (the loop lets the event loop run)",
+    async () => {
+      const model = buildCnn(MODEL);
+      const controller = new AbortController();
+      const onSignal = () => controller.abort(new Error("interrupted"));
+      // SIGUSR2 stands for Ctrl-C's SIGINT, which deno test keeps for itself
+      Deno.addSignalListener("SIGUSR2", onSignal);
+      let batches = 0;
+      const numEpochs = 10;
+      try {
+        const run = trainModel(model, tinyData(), {
+          ...OPTS,
+          batchSize: 1,
+          numEpochs,
+          signal: controller.signal,
+          onBatchEnd: () => {
+            // the listener runs only when the event loop gets a turn
+            if (++batches === 1) Deno.kill(Deno.pid, "SIGUSR2");
+          },
+        });
+        await assert.rejects(run, /interrupted/);
+      } finally {
+        Deno.removeSignalListener("SIGUSR2", onSignal);
+      }
+      assert.ok(batches < 40 * numEpochs, `stopped after ${batches} batches`);
+      model.dispose();
+    },
+  );
+
+  await t.step(
     "resuming from a checkpoint gives the uninterrupted run's results",
     async () => {
       const data = tinyData();
