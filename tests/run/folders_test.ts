@@ -36,6 +36,9 @@ Deno.test({
         seed: 0,
         cacheDir: `${tmp}/nb`,
       });
+      // worker slots of its own (TMPDIR), apart from the machine's
+      Deno.env.set("TMPDIR", `${tmp}/tmp`);
+      await Deno.mkdir(`${tmp}/tmp`);
       const [nb] = await runAll([{
         model: "unet",
         numEpochs: 1,
@@ -67,7 +70,11 @@ Deno.test({
           ...["--notebooks", `${tmp}/notebooks`],
         ],
         cwd: PROJECT_ROOT,
-        env: { NO_COLOR: "1", COLOURLAB_CACHE: `${tmp}/all` },
+        env: {
+          NO_COLOR: "1",
+          COLOURLAB_CACHE: `${tmp}/all`,
+          TMPDIR: `${tmp}/tmp`,
+        },
         stdout: "piped",
         stderr: "piped",
       }).output();
@@ -100,6 +107,7 @@ Deno.test({
         assert.match(c.stdout, new RegExp(`model: ${json.runId} `));
       }
     } finally {
+      Deno.env.delete("TMPDIR");
       await Deno.remove(tmp, { recursive: true });
     }
   },

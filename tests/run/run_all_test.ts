@@ -21,6 +21,9 @@ async function processes(): Promise<
 
 /** The fixture as a notebook cell in a session of its own (so Ctrl-C can reach its group). */
 function notebook(cacheDir: string, epochs: number) {
+  // its own slot folder (TMPDIR): other processes of the machine hold none
+  const tmpdir = `${cacheDir}.tmp`;
+  Deno.mkdirSync(tmpdir, { recursive: true });
   return new Deno.Command("setsid", {
     args: [
       Deno.execPath(),
@@ -31,7 +34,7 @@ function notebook(cacheDir: string, epochs: number) {
       String(epochs),
     ],
     cwd: ROOT,
-    env: { NO_COLOR: "1", COLOURLAB_JOBS: "2" },
+    env: { NO_COLOR: "1", COLOURLAB_JOBS: "2", TMPDIR: tmpdir },
     stdout: "piped",
     stderr: "null",
   }).spawn();
