@@ -19,6 +19,7 @@ Deno.test({
   fn: async () => {
     await initTf();
     const tmp = await Deno.makeTempDir({ prefix: "colourlab_folders_" });
+    let savedTmp: string | undefined;
     try {
       const dirs: string[] = [];
       // 1. the CLI
@@ -37,6 +38,7 @@ Deno.test({
         cacheDir: `${tmp}/nb`,
       });
       // worker slots of its own (TMPDIR), apart from the machine's
+      savedTmp = Deno.env.get("TMPDIR");
       Deno.env.set("TMPDIR", `${tmp}/tmp`);
       await Deno.mkdir(`${tmp}/tmp`);
       const [nb] = await runAll([{
@@ -107,7 +109,8 @@ Deno.test({
         assert.match(c.stdout, new RegExp(`model: ${json.runId} `));
       }
     } finally {
-      Deno.env.delete("TMPDIR");
+      if (savedTmp === undefined) Deno.env.delete("TMPDIR");
+      else Deno.env.set("TMPDIR", savedTmp);
       await Deno.remove(tmp, { recursive: true });
     }
   },
