@@ -5,18 +5,19 @@
  * @module
  */
 export {
-  CNN_FORMULA_TEXT,
-  cnnFormulas,
-  cnnLayerFormulas,
-  measureModel,
-  studentFormulas,
+  accountingAnswer,
+  type AccountingExperiment,
+  accountingFormulas,
+  accountingStudy,
 } from "./accounting.ts";
 export {
-  accountingAnswer,
-  accountingRows,
-  layerTableRows,
-  studentDisagreement,
-} from "./accounting_tables.ts";
+  accountingFindings,
+  accountingHeadline,
+  accountingTable,
+  factorBars,
+  layerRows,
+  layerShareBars,
+} from "./accounting_findings.ts";
 export {
   batchSizeAnswer,
   batchSizeRows,
