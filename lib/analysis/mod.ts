@@ -37,17 +37,20 @@ export {
 export { finalRows } from "./run_table.ts";
 export { colourizedRows } from "./sample_grid.ts";
 export {
-  analysisBatch,
-  changeMap,
-  scaleShiftAnswer,
-  scaleShiftSweep,
-  sweepCell,
+  type ScaleShiftExperiment,
+  type ScaleShiftStudy,
+  scaleShiftStudy,
 } from "./scale_shift.ts";
 export {
-  borderProfiles,
-  mapRows,
-  sweepMatrix,
-  transformedRows,
+  scaleShiftAnswer,
+  scaleShiftFindings,
+  scaleShiftHeadline,
+} from "./scale_shift_findings.ts";
+export {
+  scaleShiftAccuracy,
+  scaleShiftBorderCells,
+  scaleShiftCells,
+  scaleShiftPictures,
 } from "./scale_shift_figures.ts";
 export {
   baselineRows,
