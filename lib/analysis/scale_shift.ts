@@ -11,6 +11,7 @@
  * @module
  */
 import type { ExperimentData } from "../data/horses.ts";
+import { TorchBatchNorm } from "../models/batch_norm.ts";
 import { colourTrainData } from "../data/train_data.ts";
 import type { ColourizationInput, ColourModel } from "../run/config.ts";
 import type { Run } from "../run/load.ts";
@@ -77,6 +78,8 @@ export interface ScaleShiftStudy {
   shifts: number[];
   /** Images in the analysis batch. */
   images: number;
+  /** BatchNorm's epsilon (added to the variance), read from the first network. */
+  epsilon: number;
   trainImages: number;
   synthetic: boolean;
 }
@@ -133,6 +136,7 @@ export async function scaleShiftStudy(
     scales: experiment.scales,
     shifts: experiment.shifts,
     images: batch.count,
+    epsilon: batchNormEpsilon(runs[0]),
     trainImages: td.trainY.length / (td.height * td.width),
     synthetic: horses.data.source.synthetic,
   };
@@ -171,6 +175,11 @@ async function borderStudy(
     });
   }
   return { b, maps };
+}
+
+function batchNormEpsilon(run: Run): number {
+  const bn = run.model.layers.find((l) => l instanceof TorchBatchNorm);
+  return bn instanceof TorchBatchNorm ? bn.epsilon : NaN;
 }
 
 /** The cells of one kind of transformation (the identity a = 1, b = 0 never included). */

@@ -125,7 +125,7 @@ function positiveFinding(s: ScaleShiftStudy): string {
       const smallest = Math.min(...pos.map((x) => x.a));
       const eps = r.maxAt && r.max > 0
         ? r.maxAt.a === smallest
-          ? `, most at the smallest a (${smallest}): BatchNorm divides by the square root of the variance plus ε = 1e-5, and ε weighs more once a shrinks the variance`
+          ? `, most at the smallest a (${smallest}): BatchNorm divides by the square root of the variance plus ε = ${s.epsilon}, and ε weighs more once a shrinks the variance`
           : `, most at a = ${r.maxAt.a}`
         : "";
       return `the ${m.name}'s logits move by at most ${

@@ -27,8 +27,6 @@ export interface ScaleShiftRow {
   mode: BnMode;
   /** mean |logits(a*x+b) - logits(x)| / mean |logits(x)|, same BN mode. */
   relativeChange: number;
-  /** Largest |logit change| anywhere. */
-  maxChange: number;
   /** Share of pixels whose arg-max colour is unchanged. */
   agreement: number;
   /** Pixel accuracy against the palette labels (NaN for an inner layer). */
@@ -69,15 +67,15 @@ async function compare(
     read = tf.tidy(() => {
       const diff = tf.abs(tf.sub(ys, base));
       return [
-        tf.stack([tf.mean(diff), tf.mean(tf.abs(base)), tf.max(diff)]),
+        tf.stack([tf.mean(diff), tf.mean(tf.abs(base))]),
         tf.argMax(ys, -1).reshape([-1]),
         tf.argMax(base, -1).reshape([-1]),
         tf.mean(diff, [0, 3]).reshape([h * w]),
       ];
     });
-    // [mean |diff|, mean |base|, max |diff|], arg-max of ys and of base, map
+    // [mean |diff|, mean |base|], arg-max of ys and of base, map
     const [stats, p, q, map] = await Promise.all(read.map((t) => t.data()));
-    const [meanDiff, meanBase, maxDiff] = stats;
+    const [meanDiff, meanBase] = stats;
     let same = 0, hit = 0;
     for (let i = 0; i < p.length; i++) {
       if (p[i] === q[i]) same++;
@@ -87,7 +85,6 @@ async function compare(
       row: {
         ...cell,
         relativeChange: meanDiff / meanBase,
-        maxChange: maxDiff,
         agreement: same / p.length,
         accuracy: layer === undefined ? hit / p.length : NaN,
         sameNeighbours: sameNeighbours(p, h, w),
@@ -238,14 +235,4 @@ export function analysisBatch(
     height: td.height,
     width: td.width,
   };
-}
-
-/** The sweep's cell at (a, b, mode), if measured. */
-export function sweepCell(
-  rows: ScaleShiftRow[],
-  a: number,
-  b: number,
-  mode: BnMode,
-): ScaleShiftRow | undefined {
-  return rows.find((r) => r.a === a && r.b === b && r.mode === mode);
 }

@@ -90,7 +90,6 @@ function fixtureSweep(
           b,
           mode,
           relativeChange: same ? 0 : 0.5,
-          maxChange: same ? 0 : 1,
           agreement: same ? 1 : 0.5,
           accuracy: 0.4321,
           sameNeighbours: 0.6789,
@@ -156,6 +155,7 @@ const fixture: ScaleShiftStudy = {
   scales: [-2, 0.5, 1, 2],
   shifts: [0, 1],
   images: 37,
+  epsilon: 0.25,
   trainImages: 913,
   synthetic: false,
 };
@@ -198,6 +198,7 @@ Deno.test("notebook 03's study, answer and findings", async (t) => {
       assert.equal(identity(m, "training")!.relativeChange, 0);
     }
     assert.equal(study.images, 6);
+    assert.equal(study.epsilon, 1e-5); // PyTorch's, as the handout's BatchNorm
     assert.ok(study.synthetic);
     // bn1 is pooled once: 16x16 positions of 2x2 input pixels
     const [bn1, logits] = study.border!.maps;
@@ -237,6 +238,8 @@ Deno.test("notebook 03's study, answer and findings", async (t) => {
       if (!a.includes(x)) assert.ok(!textA.includes(x), `A has B's ${x}`);
     }
     assert.match(textB, /54\.3%/); // the fixture's accuracy
+    assert.match(textB, /ε = 0\.25,/);
+    assert.match(textA, /ε = 0\.00001,/);
     assert.match(textB, /CNN seed 7, UNet seed 7/);
     assert.match(textA, /CNN seed 1, UNet seed 2/);
     assert.match(textA, /SYNTHETIC data/);
