@@ -68,6 +68,8 @@ export interface CountChange {
   inputOnly: boolean;
   /** New area over old (W·H), for an input change. */
   areaRatio: number;
+  /** The one size changed (NF, NC or K) and its new value over its old; absent otherwise. */
+  size?: { name: "NF" | "NC" | "K"; ratio: number };
   cnn: CountedCnn;
   /** Count after the change over count before, per quantity (model's counts). */
   factor: Record<Quantity, number>;
@@ -127,6 +129,12 @@ export function countCnn(sizes: CnnSizes): CountedCnn {
   }
 }
 
+const SIZE_NAMES = [
+  ["numFilters", "NF"],
+  ["numColours", "NC"],
+  ["kernelSize", "K"],
+] as const;
+
 /** "NF 32 → 64", "input 32x32 → 64x64", ... */
 function changeLabel(base: CnnSizes, next: CnnSizes): string {
   const parts: string[] = [];
@@ -135,11 +143,7 @@ function changeLabel(base: CnnSizes, next: CnnSizes): string {
       `input ${base.width}x${base.height} → ${next.width}x${next.height}`,
     );
   }
-  const names = [["numFilters", "NF"], ["numColours", "NC"], [
-    "kernelSize",
-    "K",
-  ]] as const;
-  for (const [key, name] of names) {
+  for (const [key, name] of SIZE_NAMES) {
     if (next[key] !== base[key]) {
       parts.push(`${name} ${base[key]} → ${next[key]}`);
     }
@@ -166,6 +170,18 @@ function picked(t: CountTotals): Record<Quantity, number> {
   };
 }
 
+/** The one of NF, NC, K that `next` changes (and nothing else), with its ratio. */
+function sizeChange(
+  base: CnnSizes,
+  next: CnnSizes,
+): CountChange["size"] {
+  const changed = SIZE_NAMES.filter(([key]) => next[key] !== base[key]);
+  const input = next.width !== base.width || next.height !== base.height;
+  if (changed.length !== 1 || input) return undefined;
+  const [key, name] = changed[0];
+  return { name, ratio: next[key] / base[key] };
+}
+
 /** Counts the experiment's CNN and each changed CNN, by formula and on built models. */
 export function accountingStudy(e: AccountingExperiment): AccountingStudy {
   const base = countCnn(e.cnn);
@@ -179,6 +195,7 @@ export function accountingStudy(e: AccountingExperiment): AccountingStudy {
         sizes.kernelSize === e.cnn.kernelSize &&
         (sizes.width !== e.cnn.width || sizes.height !== e.cnn.height),
       areaRatio: (sizes.width * sizes.height) / (e.cnn.width * e.cnn.height),
+      size: sizeChange(e.cnn, sizes),
       cnn,
       factor: ratios(picked(base.model), picked(cnn.model)),
       studentFactor: ratios(base.student, cnn.student),

@@ -71,12 +71,12 @@ function inputFinding(s: AccountingStudy): string | undefined {
 
 function sizeFindings(s: AccountingStudy): string[] {
   return s.changes.filter((c) => !c.inputOnly).map((c) => {
-    const m = /^(NF|NC|K) (\d+) → (\d+)$/.exec(c.label);
-    const ratio = m ? Number(m[3]) / Number(m[2]) : NaN;
     const growth = QUANTITIES.map((q) =>
       `${q} ${times(c.factor[q])}` +
-      (Number.isFinite(ratio) && ratio !== 1
-        ? ` (like $\\mathrm{${m![1]}}^{${exponent(c.factor[q], ratio)}}$)`
+      (c.size && c.size.ratio !== 1
+        ? ` (like $\\mathrm{${c.size.name}}^{${
+          exponent(c.factor[q], c.size.ratio)
+        }}$)`
         : "")
     ).join(", ");
     return `- **${c.label}:** ${growth}.`;
