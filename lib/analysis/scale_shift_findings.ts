@@ -128,9 +128,11 @@ function positiveFinding(s: ScaleShiftStudy): string {
           ? `, most at the smallest a (${smallest}): BatchNorm divides by the square root of the variance plus ε = ${s.epsilon}, and ε weighs more once a shrinks the variance`
           : `, most at a = ${r.maxAt.a}`
         : "";
-      return `the ${m.name}'s logits move by at most ${
-        rel(r.max)
-      }${eps}; at most ${pct(c.max)} of its pixels change colour` +
+      return `the ${m.name}'s logits move by at most ${rel(r.max)}${eps}; ${
+        c.max === 0
+          ? "no pixel changes colour"
+          : `at most ${pct(c.max)} of its pixels change colour`
+      }` +
         (m.model === "unet_no_input_skip"
           ? " (without the input skip nothing bypasses the BatchNorms)"
           : "");
@@ -216,25 +218,53 @@ function runningFinding(s: ScaleShiftStudy): string {
   }. The running means and variances were collected on untransformed images; they do not follow a and b, so nothing undoes the transformation.`;
 }
 
+/** More than this rise in neighbouring pairs of one colour counts as "patchier". */
+const PATCHIER = 0.05;
+
 function patchFinding(s: ScaleShiftStudy): string | undefined {
   const m = primary(s);
   const base = identity(m, "inference");
-  const rows = cells(m, "inference").concat(cells(m, "training"));
-  if (!base || rows.length === 0) return undefined;
-  const top = range(rows, (r) => r.sameNeighbours);
-  const patchier = top.max - base.sameNeighbours > 0.05;
-  return `- **"Big patches of similar colours"** (the student writeup). Untransformed, ${
-    pct(base.sameNeighbours)
-  } of neighbouring pixel pairs of the ${m.name} share a colour; ` +
-    (patchier
-      ? `the patchiest transformation (${cell(top.maxAt)}, ${
-        MODE[top.maxAt!.mode]
-      }) raises that to ${
+  if (!base) return undefined;
+  const patchier = (mode: BnMode) => {
+    const own = identity(m, mode)?.sameNeighbours ?? NaN;
+    const all = cells(m, mode);
+    return {
+      all,
+      more: all.filter((r) => r.sameNeighbours - own > PATCHIER),
+    };
+  };
+  const running = patchier("inference");
+  const batch = patchier("training");
+  const top = range(running.all.concat(batch.all), (r) => r.sameNeighbours);
+  if (!top.maxAt) return undefined;
+  const count = (p: { all: unknown[]; more: unknown[] }, mode: BnMode) =>
+    `${p.more.length} of ${p.all.length} on ${MODE[mode]}`;
+  const head =
+    `- **"Big patches of similar colours"** (the student writeup). Untransformed, ${
+      pct(base.sameNeighbours)
+    } of neighbouring pixel pairs of the ${m.name} share a colour. `;
+  if (running.more.length + batch.more.length === 0) {
+    return head +
+      `No transformation raises that by more than ${
+        100 * PATCHIER
+      } points (at most ${
         pct(top.max)
-      }: the claim holds there, not as a general effect of BatchNorm.`
-      : `no transformation of the grid raises that by more than 5 points (at most ${
-        pct(top.max)
-      }): the colours change, but they do not form bigger patches.`);
+      }): the colours change, but they do not form bigger patches.`;
+  }
+  const one = top.max === 1
+    ? ", one colour over every whole image"
+    : top.max >= 0.99
+    ? ", nearly one colour over the whole image"
+    : "";
+  const verdict = running.more.length > batch.more.length
+    ? "Bigger patches come with running statistics, where nothing undoes the transformation: the claim describes a network fed inputs it was not normalised for, not what BatchNorm's normalisation does."
+    : "Bigger patches come as often with batch statistics as with running ones, so BatchNorm's normalisation does not prevent them.";
+  return head +
+    `Transformations that raise that by more than ${100 * PATCHIER} points: ${
+      count(running, "inference")
+    }, ${count(batch, "training")}; the patchiest (${cell(top.maxAt)}, ${
+      MODE[top.maxAt.mode]
+    }) reaches ${pct(top.max)}${one}. ${verdict}`;
 }
 
 /** The findings, in Markdown: every number from this study. */

@@ -264,8 +264,25 @@ Deno.test("notebook 03's study, answer and findings", async (t) => {
     assert.match(f, /at the logits the ratio is 3\.0, no more spread out/);
     assert.match(
       f,
-      /no transformation of the grid raises that by more than 5 points/,
+      /No transformation raises that by more than 5 points/,
     );
+    // patchier on running statistics: the claim is placed where it holds
+    const [cnn, unet] = fixture.models;
+    const patchy: ScaleShiftStudy = {
+      ...fixture,
+      models: [{
+        ...cnn,
+        rows: cnn.rows.map((r) =>
+          r.mode === "inference" && !(r.a === 1 && r.b === 0)
+            ? { ...r, sameNeighbours: 0.995 }
+            : r
+        ),
+      }, unet],
+    };
+    const p = scaleShiftFindings(patchy);
+    assert.match(p, /points: 7 of 7 on running statistics, 0 of 7 on batch/);
+    assert.match(p, /reaches 99\.5%, nearly one colour over the whole image/);
+    assert.match(p, /Bigger patches come with running statistics/);
     const g = scaleShiftFindings(study);
     assert.doesNotMatch(g, /some path reaches its output/);
     assert.match(g, /max-pooling commutes with a positive factor/);
