@@ -252,7 +252,7 @@ function patchFinding(s: ScaleShiftStudy): string | undefined {
       }): the colours change, but they do not form bigger patches.`;
   }
   const one = top.max === 1
-    ? ", one colour over every whole image"
+    ? ", every image in one colour"
     : top.max >= 0.99
     ? ", nearly one colour over the whole image"
     : "";
