@@ -21,7 +21,7 @@ export {
   type Series,
 } from "./plots/curves.ts";
 export { type Bar, barChart } from "./plots/bars.ts";
-export { heatmap } from "./plots/heatmap.ts";
+export { type HeatCell, heatmap, heatmapGrid } from "./plots/heatmap.ts";
 export {
   fitLine,
   lineChart,

@@ -1,275 +1,276 @@
 /**
- * Part A.3: weights, outputs and connections of the handout CNN, as formulas
- * in NF, NC, K, W, H, and the same quantities measured on a built tfjs model.
+ * Part A.3, "how many weights, outputs and connections does the CNN have, as
+ * functions of NF, NC and K, and when the input's width and height double?",
+ * counted twice: by the closed forms (lib/analysis/cnn_counts.ts) and on
+ * tfjs models built with those sizes. The study holds both; the answer and
+ * the findings are written from it, the wording chosen by the numbers.
  *
- * Counting convention (stated once, used everywhere):
- * - **weights**: conv kernels + conv biases; BatchNorm's trainable scale and
- *   shift (2 per channel) and its running mean/variance (2 per channel, not
- *   trained) are reported separately, so each convention can be read off.
- * - **outputs**: the values each layer produces for one image, per layer
- *   kind; "conv" counts conv outputs only, "all" also counts every max-pool,
- *   upsample, BatchNorm and ReLU output (each layer's output tensor once).
- * - **connections**: multiply-accumulates of the convolutions for one image
- *   (one per kernel tap per output value); "with bias" adds one connection
- *   per conv output for the bias. Pooling, upsampling, BatchNorm and ReLU are
- *   element-wise or selection and are not counted as connections.
+ * The three counts the question asks for are, in this notebook: weights =
+ * conv kernels + conv biases; outputs = the values the six conv layers
+ * produce for one image; connections = the convolutions' multiply-accumulates
+ * for one image. The other conventions are counted too and named.
  *
  * @see notebooks/02_architecture_accounting.ipynb
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import { buildCnn } from "../models/cnn.ts";
+import {
+  CNN_FORMULA_TEX,
+  cnnFormulas,
+  cnnLayerFormulas,
+  type CnnSizes,
+  type CountTotals,
+  type LayerCount,
+  measureModel,
+  studentFormulas,
+  totals,
+} from "./cnn_counts.ts";
 
-/** The sizes the formulas are written in. */
-export interface CnnSizes {
-  /** NF: filters of the first conv layer. */
-  numFilters: number;
-  /** NC: palette colours. */
-  numColours: number;
-  /** K: square kernel size. */
-  kernelSize: number;
-  /** W, H: input width and height (multiples of 4). */
-  width: number;
-  height: number;
-  /** Input channels (1: the grey image). */
-  inChannels?: number;
+/** Notebook 02's experiment: the CNN's sizes, and changes made to them one at a time. */
+export interface AccountingExperiment {
+  /** NF, NC, K and the input's width and height. */
+  cnn: CnnSizes;
+  /** Each a change to `cnn` alone, e.g. `{ width: 64, height: 64 }`. */
+  changes: Partial<CnnSizes>[];
 }
 
-/** Kinds of layer the accounting distinguishes. */
-export type LayerKind =
-  | "conv"
-  | "pool"
-  | "upsample"
-  | "batchnorm"
-  | "relu"
-  | "concat"
-  | "other";
+/** The counts the question asks for. */
+export type Quantity = "weights" | "outputs" | "connections";
 
-/** One layer's row, from the formulas or from a built model. */
-export interface LayerCount {
-  name: string;
-  kind: LayerKind;
-  /** Output [height, width, channels] for one image. */
-  shape: [number, number, number];
-  /** Values output for one image. */
-  outputs: number;
-  /** Conv kernel weights (0 for other layers). */
-  kernelWeights: number;
-  /** Conv biases (0 for other layers). */
-  biases: number;
-  /** BatchNorm scale + shift (trainable). */
-  bnTrainable: number;
-  /** BatchNorm running mean + variance (not trainable). */
-  bnRunning: number;
-  /** Multiply-accumulates for one image (conv only). */
-  macs: number;
+/** The quantities, in the order they are asked. */
+export const QUANTITIES: readonly Quantity[] = [
+  "weights",
+  "outputs",
+  "connections",
+];
+
+/** One network counted by the formulas and on its built tfjs model. */
+export interface CountedCnn {
+  sizes: CnnSizes;
+  formula: CountTotals;
+  /** Summed from the built model's layers. */
+  model: CountTotals;
+  /** tfjs `countParams()` of the built model. */
+  countParams: number;
+  /** The built model's layers. */
+  layers: LayerCount[];
+  /** Layers (or "totals") where the formulas and the model disagree. */
+  mismatches: string[];
+  /** The student writeup's three formulas at these sizes. */
+  student: Record<Quantity, number>;
 }
 
-/** Totals under each convention. */
-export interface CountTotals {
-  /** Conv kernels + conv biases. */
-  weightsConv: number;
-  /** + BatchNorm scale and shift: the trainable parameters. */
-  weightsTrainable: number;
-  /** + BatchNorm running statistics: what tfjs countParams() reports. */
-  weightsAll: number;
-  /** Outputs of conv layers only. */
-  outputsConv: number;
-  /** Outputs of every layer (conv, pool, upsample, BN, ReLU). */
-  outputsAll: number;
-  /** Conv multiply-accumulates. */
-  connections: number;
-  /** Conv multiply-accumulates + one per conv output for the bias. */
-  connectionsWithBias: number;
+/** One change of the experiment, and what it does to each count. */
+export interface CountChange {
+  /** E.g. "input 32x32 → 64x64", "NF 32 → 64". */
+  label: string;
+  /** Only the input's width and height changed. */
+  inputOnly: boolean;
+  /** New area over old (W·H), for an input change. */
+  areaRatio: number;
+  /** The one size changed (NF, NC or K) and its new value over its old; absent otherwise. */
+  size?: { name: "NF" | "NC" | "K"; ratio: number };
+  cnn: CountedCnn;
+  /** Count after the change over count before, per quantity (model's counts). */
+  factor: Record<Quantity, number>;
+  /** The same factors for the student's formulas. */
+  studentFactor: Record<Quantity, number>;
 }
 
-/**
- * The handout CNN layer by layer, derived from the architecture (not from a
- * model): the per-layer form of the formulas below.
- * @see notebooks/02_architecture_accounting.ipynb
- */
-export function cnnLayerFormulas(s: CnnSizes): LayerCount[] {
-  const { numFilters: nf, numColours: nc, kernelSize: k } = s;
-  const cin = s.inChannels ?? 1;
-  const rows: LayerCount[] = [];
-  let h = s.height, w = s.width, c = cin;
-  const conv = (name: string, out: number) => {
-    rows.push(row(name, "conv", [h, w, out], {
-      kernelWeights: k * k * c * out,
-      biases: out,
-      macs: h * w * k * k * c * out,
-    }));
-    c = out;
-  };
-  const resize = (name: string, kind: LayerKind, f: number) => {
-    h = h * f;
-    w = w * f;
-    rows.push(row(name, kind, [h, w, c], {}));
-  };
-  const bnRelu = (i: number) => {
-    rows.push(row(`bn${i}`, "batchnorm", [h, w, c], {
-      bnTrainable: 2 * c,
-      bnRunning: 2 * c,
-    }));
-    rows.push(row(`relu${i}`, "relu", [h, w, c], {}));
-  };
-  conv("conv1", nf), resize("pool1", "pool", 1 / 2), bnRelu(1);
-  conv("conv2", 2 * nf), resize("pool2", "pool", 1 / 2), bnRelu(2);
-  conv("conv3", 2 * nf), bnRelu(3);
-  conv("conv4", nf), resize("upsample4", "upsample", 2), bnRelu(4);
-  conv("conv5", nc), resize("upsample5", "upsample", 2), bnRelu(5);
-  conv("conv6", nc);
-  return rows;
+/** Everything notebook 02's answer and findings are written from. */
+export interface AccountingStudy {
+  base: CountedCnn;
+  changes: CountChange[];
 }
 
-function row(
-  name: string,
-  kind: LayerKind,
-  shape: [number, number, number],
-  counts: Partial<LayerCount>,
-): LayerCount {
-  return {
-    name,
-    kind,
-    shape,
-    outputs: shape[0] * shape[1] * shape[2],
-    kernelWeights: 0,
-    biases: 0,
-    bnTrainable: 0,
-    bnRunning: 0,
-    macs: 0,
-    ...counts,
-  };
+/** The count of `q` under this notebook's convention. */
+export function pick(t: CountTotals, q: Quantity): number {
+  return q === "weights"
+    ? t.weightsConv
+    : q === "outputs"
+    ? t.outputsConv
+    : t.connections;
 }
 
-/** Sums a layer table into the totals of every convention. */
-export function totals(rows: LayerCount[]): CountTotals {
-  const sum = (f: (r: LayerCount) => number) =>
-    rows.reduce((acc, r) => acc + f(r), 0);
-  const weightsConv = sum((r) => r.kernelWeights + r.biases);
-  const weightsTrainable = weightsConv + sum((r) => r.bnTrainable);
-  const conv = rows.filter((r) => r.kind === "conv");
-  const outputsConv = conv.reduce((a, r) => a + r.outputs, 0);
-  const connections = sum((r) => r.macs);
-  return {
-    weightsConv,
-    weightsTrainable,
-    weightsAll: weightsTrainable + sum((r) => r.bnRunning),
-    outputsConv,
-    outputsAll: sum((r) => (r.kind === "concat" ? 0 : r.outputs)),
-    connections,
-    connectionsWithBias: connections + outputsConv,
-  };
+function sameLayer(a: LayerCount, b: LayerCount): boolean {
+  const weights = (l: LayerCount) =>
+    l.kernelWeights + l.biases + l.bnTrainable + l.bnRunning;
+  return a.kind === b.kind && a.shape.join() === b.shape.join() &&
+    a.outputs === b.outputs && weights(a) === weights(b) && a.macs === b.macs;
 }
 
-/**
- * The closed forms (simplified by hand from the layer list; W*H = A, Cin = 1):
- * - weights (conv + bias) = K^2 (NF + 8 NF^2 + NF NC + NC^2) + 6 NF + 2 NC
- * - BatchNorm = 2 (6 NF + NC) trainable + 2 (6 NF + NC) running
- * - outputs (conv only) = A (27 NF / 16 + 5 NC / 4)
- * - outputs (all layers) = A (61 NF / 16 + 17 NC / 4)
- * - connections (MACs) = A K^2 (NF + 7 NF^2 / 8 + NF NC / 4 + NC^2)
- * @see notebooks/02_architecture_accounting.ipynb
- */
-export function cnnFormulas(s: CnnSizes): CountTotals {
-  const { numFilters: nf, numColours: nc, kernelSize: k } = s;
-  const cin = s.inChannels ?? 1;
-  const a = s.width * s.height;
-  const k2 = k * k;
-  const weightsConv = k2 * (cin * nf + 8 * nf * nf + nf * nc + nc * nc) +
-    6 * nf + 2 * nc;
-  const bn = 2 * (6 * nf + nc);
-  const outputsConv = a * (27 * nf / 16 + 5 * nc / 4);
-  const connections = a * k2 *
-    (cin * nf + 7 * nf * nf / 8 + nf * nc / 4 + nc * nc);
-  return {
-    weightsConv,
-    weightsTrainable: weightsConv + bn,
-    weightsAll: weightsConv + 2 * bn,
-    outputsConv,
-    outputsAll: a * (61 * nf / 16 + 17 * nc / 4),
-    connections,
-    connectionsWithBias: connections + outputsConv,
-  };
+/** Builds the CNN with `sizes`, counts it both ways and disposes of it. */
+export function countCnn(sizes: CnnSizes): CountedCnn {
+  const model = buildCnn({ ...sizes, seed: 0 });
+  try {
+    const layers = measureModel(model);
+    const formulaLayers = cnnLayerFormulas(sizes);
+    const formula = cnnFormulas(sizes);
+    const measured = totals(layers);
+    const countParams = model.countParams();
+    const mismatches = formulaLayers.filter((f, i) =>
+      layers[i] === undefined || !sameLayer(f, layers[i])
+    ).map((f) => f.name);
+    if (layers.length !== formulaLayers.length) mismatches.push("layer count");
+    const agree = JSON.stringify(formula) === JSON.stringify(measured) &&
+      countParams === formula.weightsAll;
+    if (!agree) mismatches.push("totals");
+    return {
+      sizes,
+      formula,
+      model: measured,
+      countParams,
+      layers,
+      mismatches,
+      student: studentFormulas(sizes),
+    };
+  } finally {
+    model.dispose();
+  }
 }
 
-/** The closed forms as text, for the notebook. */
-export const CNN_FORMULA_TEXT = {
-  weightsConv: "K²(NF + 8NF² + NF·NC + NC²) + 6NF + 2NC",
-  batchNorm: "2(6NF + NC) trainable + 2(6NF + NC) running statistics",
-  outputsConv: "W·H·(27NF/16 + 5NC/4)",
-  outputsAll: "W·H·(61NF/16 + 17NC/4)",
-  connections: "W·H·K²·(NF + 7NF²/8 + NF·NC/4 + NC²)",
-} as const;
+const SIZE_NAMES = [
+  ["numFilters", "NF"],
+  ["numColours", "NC"],
+  ["kernelSize", "K"],
+] as const;
 
-/**
- * The student writeup's Part A Q3 formulas, transcribed term by term.
- * @see notebooks/02_architecture_accounting.ipynb
- */
-export function studentFormulas(
-  s: CnnSizes,
-): { weights: number; outputs: number; connections: number } {
-  const { numFilters: nf, numColours: nc, kernelSize: k, width: w, height: h } =
-    s;
-  const k2 = k * k;
-  const weights = nf * k2 + nf + 2 * nf * nf * k2 + 2 * nf +
-    2 * nf * 2 * nf * k2 + 2 * nf + nf * 2 * nf * k2 + nf + nc * nf * k2 +
-    nc + nc * nc * k2;
-  const a1 = w * h, a2 = (w / 2) * (h / 2), a4 = (w / 4) * (h / 4);
-  const outputs = a1 * nf + a2 * nf + a2 * 2 * nf + a4 * 2 * nf +
-    a4 * 2 * nf + a4 * nf + a2 * nc + a2 * nc + a1 * nc + a1 * nc;
-  const connections = a1 * k2 * nf + a1 * nf + a2 * k2 * 2 * nf * nf +
-    a2 * 2 * nf + a4 * k2 * 2 * nf * 2 * nf + a4 * 2 * nf +
-    a4 * k2 * 2 * nf * nf + a4 * nf + a2 * k2 * nf * nc + a2 * nc +
-    a1 * k2 * nc * nc + a1 * nc;
-  return { weights, outputs, connections };
-}
-
-/** Maps a tfjs layer class name to the accounting's layer kind. */
-export function layerKind(className: string, activation?: string): LayerKind {
-  if (/conv/i.test(className)) return "conv";
-  if (/pool/i.test(className)) return "pool";
-  if (/upsampl|resize/i.test(className)) return "upsample";
-  if (/batchnorm/i.test(className)) return "batchnorm";
-  if (/relu/i.test(className) || activation === "relu") return "relu";
-  if (/concat/i.test(className)) return "concat";
-  return "other";
-}
-
-/**
- * Measures a built model: every layer's declared output shape
- * (`layer.outputShape`), its weights by kind, and the conv MACs from each
- * conv layer's kernel shape times its output shape.
- * @see notebooks/02_architecture_accounting.ipynb
- */
-export function measureModel(model: tf.LayersModel): LayerCount[] {
-  const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
-  return layers.map((layer) => {
-    const config = layer.getConfig();
-    const kind = layerKind(
-      layer.getClassName(),
-      typeof config.activation === "string" ? config.activation : undefined,
+/** "NF 32 → 64", "input 32x32 → 64x64", ... */
+function changeLabel(base: CnnSizes, next: CnnSizes): string {
+  const parts: string[] = [];
+  if (next.width !== base.width || next.height !== base.height) {
+    parts.push(
+      `input ${base.width}x${base.height} → ${next.width}x${next.height}`,
     );
-    const declared = layer.outputShape as (number | null)[];
-    if (declared.length !== 4 || declared.slice(1).some((d) => d == null)) {
-      throw new Error(
-        `layer ${layer.name}: output shape ${
-          JSON.stringify(declared)
-        } is not [batch, H, W, C]`,
-      );
+  }
+  for (const [key, name] of SIZE_NAMES) {
+    if (next[key] !== base[key]) {
+      parts.push(`${name} ${base[key]} → ${next[key]}`);
     }
-    const shape = declared.slice(1) as [number, number, number];
-    const counts: Partial<LayerCount> = {};
-    for (const w of layer.weights) {
-      const n = w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
-      if (kind === "conv" && w.shape.length === 4) {
-        counts.kernelWeights = n;
-        // kernel [K, K, Cin, Cout] x output [H, W, Cout] -> MACs per image
-        const [kh, kw, ci] = w.shape as number[];
-        counts.macs = shape[0] * shape[1] * kh * kw * ci * shape[2];
-      } else if (kind === "conv") counts.biases = (counts.biases ?? 0) + n;
-      else if (w.trainable) counts.bnTrainable = (counts.bnTrainable ?? 0) + n;
-      else counts.bnRunning = (counts.bnRunning ?? 0) + n;
-    }
-    return row(layer.name, kind, shape, counts);
+  }
+  return parts.join(", ") || "no change";
+}
+
+function ratios(
+  a: Record<Quantity, number>,
+  b: Record<Quantity, number>,
+): Record<Quantity, number> {
+  return {
+    weights: b.weights / a.weights,
+    outputs: b.outputs / a.outputs,
+    connections: b.connections / a.connections,
+  };
+}
+
+function picked(t: CountTotals): Record<Quantity, number> {
+  return {
+    weights: pick(t, "weights"),
+    outputs: pick(t, "outputs"),
+    connections: pick(t, "connections"),
+  };
+}
+
+/** The one of NF, NC, K that `next` changes (and nothing else), with its ratio. */
+function sizeChange(
+  base: CnnSizes,
+  next: CnnSizes,
+): CountChange["size"] {
+  const changed = SIZE_NAMES.filter(([key]) => next[key] !== base[key]);
+  const input = next.width !== base.width || next.height !== base.height;
+  if (changed.length !== 1 || input) return undefined;
+  const [key, name] = changed[0];
+  return { name, ratio: next[key] / base[key] };
+}
+
+/** Counts the experiment's CNN and each changed CNN, by formula and on built models. */
+export function accountingStudy(e: AccountingExperiment): AccountingStudy {
+  const base = countCnn(e.cnn);
+  const changes = e.changes.map((c) => {
+    const sizes = { ...e.cnn, ...c };
+    const cnn = countCnn(sizes);
+    return {
+      label: changeLabel(e.cnn, sizes),
+      inputOnly: sizes.numFilters === e.cnn.numFilters &&
+        sizes.numColours === e.cnn.numColours &&
+        sizes.kernelSize === e.cnn.kernelSize &&
+        (sizes.width !== e.cnn.width || sizes.height !== e.cnn.height),
+      areaRatio: (sizes.width * sizes.height) / (e.cnn.width * e.cnn.height),
+      size: sizeChange(e.cnn, sizes),
+      cnn,
+      factor: ratios(picked(base.model), picked(cnn.model)),
+      studentFactor: ratios(base.student, cnn.student),
+    };
   });
+  return { base, changes };
+}
+
+/** Numbers as the text writes them. */
+export const int = (x: number) => x.toLocaleString("en");
+/** A factor: "×4", "×3.93". */
+export const times = (x: number) => `×${Number(x.toPrecision(3))}`;
+
+/** "NF 32, NC 24, K 3". */
+export function sizesLabel(s: CnnSizes): string {
+  return `NF ${s.numFilters}, NC ${s.numColours}, K ${s.kernelSize}`;
+}
+
+/** The networks the six values are asked for: the base and each input-only change. */
+export function inputNetworks(s: AccountingStudy): CountedCnn[] {
+  return [s.base, ...s.changes.filter((c) => c.inputOnly).map((c) => c.cnn)];
+}
+
+/** The short answer to A.3, in numbers from this study, with the closed forms. */
+export function accountingAnswer(s: AccountingStudy): string {
+  const input = s.changes.find((c) => c.inputOnly);
+  const what = (q: Quantity, f: number) =>
+    f === 1
+      ? `leaves the ${q} unchanged`
+      : `multiplies the ${q} by ${Number(f.toPrecision(3))}`;
+  const verdict = input
+    ? `**Making the input ${input.cnn.sizes.width}x${input.cnn.sizes.height} ${
+      QUANTITIES.map((q) => what(q, input.factor[q])).join(", ").replace(
+        /, ([^,]*)$/,
+        " and $1",
+      )
+    }.**`
+    : `**${sizesLabel(s.base.sizes)}:**`;
+  const counts = inputNetworks(s).map((c) =>
+    `${int(pick(c.model, "weights"))} weights, ${
+      int(pick(c.model, "outputs"))
+    } outputs and ${
+      int(pick(c.model, "connections"))
+    } connections at ${c.sizes.width}x${c.sizes.height}`
+  ).join("; ");
+  const all = [s.base, ...s.changes.map((c) => c.cnn)];
+  const wrong = all.filter((c) => c.mismatches.length > 0);
+  const check = wrong.length === 0
+    ? `every count equals the one summed over the built tfjs model`
+    : `**${wrong.length} of ${all.length} networks differ from the built tfjs model** (${
+      wrong.map((c) => `${sizesLabel(c.sizes)}: ${c.mismatches.join(", ")}`)
+        .join("; ")
+    })`;
+  return `${verdict} With ${sizesLabel(s.base.sizes)}: ${counts} ` +
+    `(weights: conv kernels and biases; outputs: the conv layers' values per image; ` +
+    `connections: multiply-accumulates per image; ${check}).`;
+}
+
+/**
+ * The closed forms as display TeX, each with its value for the study's CNN:
+ * the answer's "as functions of NF, NC and K".
+ */
+export function accountingFormulas(s: AccountingStudy): string {
+  const t = CNN_FORMULA_TEX;
+  const b = s.base.sizes;
+  const tex = (x: number) => int(x).replaceAll(",", "{,}");
+  const line = (name: string, formula: string, q: Quantity) =>
+    `$$\\text{${name}} = ${formula} \\;=\\; ${tex(pick(s.base.formula, q))}$$`;
+  return [
+    `The counts as functions of the sizes (the values for ${
+      sizesLabel(b)
+    } at ${b.width}x${b.height}):`,
+    "",
+    line("weights", t.weights, "weights"),
+    line("outputs", t.outputs, "outputs"),
+    line("connections", t.connections, "connections"),
+  ].join("\n");
 }

@@ -5,18 +5,19 @@
  * @module
  */
 export {
-  CNN_FORMULA_TEXT,
-  cnnFormulas,
-  cnnLayerFormulas,
-  measureModel,
-  studentFormulas,
+  accountingAnswer,
+  type AccountingExperiment,
+  accountingFormulas,
+  accountingStudy,
 } from "./accounting.ts";
 export {
-  accountingAnswer,
-  accountingRows,
-  layerTableRows,
-  studentDisagreement,
-} from "./accounting_tables.ts";
+  accountingFindings,
+  accountingHeadline,
+  accountingTable,
+  factorBars,
+  layerRows,
+  layerShareBars,
+} from "./accounting_findings.ts";
 export {
   batchSizeAnswer,
   batchSizeRows,
@@ -36,17 +37,20 @@ export {
 export { finalRows } from "./run_table.ts";
 export { colourizedRows } from "./sample_grid.ts";
 export {
-  analysisBatch,
-  changeMap,
-  scaleShiftAnswer,
-  scaleShiftSweep,
-  sweepCell,
+  type ScaleShiftExperiment,
+  type ScaleShiftStudy,
+  scaleShiftStudy,
 } from "./scale_shift.ts";
 export {
-  borderProfiles,
-  mapRows,
-  sweepMatrix,
-  transformedRows,
+  scaleShiftAnswer,
+  scaleShiftFindings,
+  scaleShiftHeadline,
+} from "./scale_shift_findings.ts";
+export {
+  scaleShiftAccuracy,
+  scaleShiftBorderCells,
+  scaleShiftCells,
+  scaleShiftPictures,
 } from "./scale_shift_figures.ts";
 export {
   baselineRows,

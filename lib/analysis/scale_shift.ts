@@ -1,291 +1,228 @@
 /**
- * Part A.4: what does pre-processing every input pixel with y = a*x + b do
- * to the network's outputs? Measured with BatchNorm in training mode (batch
- * statistics) and in inference mode (running statistics), over a grid of a
- * (including a < 0) and b, with a per-pixel map of where the outputs change.
- *
- * Why to expect what (handout CNN, BatchNorm in training mode): the first conv
- * gives conv(a*x + b) = a*conv(x) + b*(sum of the taps that fall inside the
- * image) + (1 - a)*bias. Away from the border every pixel sees all taps, so
- * per channel this is a*z + const; max-pooling commutes with that for a > 0,
- * and BatchNorm with batch statistics removes any per-channel scale and shift:
- * everything after bn1 is unchanged. For a < 0 max-pooling turns into
- * min-pooling and the outputs change. Zero padding breaks the per-channel
- * constant at the border when b != 0 (border pixels see fewer taps). With
- * running statistics (inference mode) nothing normalises the change away.
+ * Part A.4, "how does the pre-processing y = a*x + b of every input pixel
+ * affect the output?", measured on the trained networks in front of the
+ * reader: each network over a grid of a and b with BatchNorm on batch
+ * statistics (as in training) and on running statistics (as in validation),
+ * and, for the CNN, where in the image a shift changes the first BatchNorm's
+ * output. The answer and the findings (lib/analysis/scale_shift_findings.ts)
+ * are written from this study.
  *
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import { type BnMode, forward, type GreyShape, greyTensor } from "./predict.ts";
+import type { ExperimentData } from "../data/horses.ts";
+import { TorchBatchNorm } from "../models/batch_norm.ts";
+import { colourTrainData } from "../data/train_data.ts";
+import type { ColourizationInput, ColourModel } from "../run/config.ts";
+import type { Run } from "../run/load.ts";
+import type { EpochRecord } from "../train/types.ts";
+import type { BnMode, GreyShape } from "./predict.ts";
+import {
+  analysisBatch,
+  changeMap,
+  ringProfile,
+  type ScaleShiftRow,
+  scaleShiftSweep,
+} from "./scale_shift_sweep.ts";
 
-/** One (a, b, mode) cell of the sweep. */
-export interface ScaleShiftRow {
-  a: number;
+/** Notebook 03's experiment: the runs, and the grid of a and b they are measured on. */
+export interface ScaleShiftExperiment {
+  runs: ColourizationInput[];
+  /** Validation images fed as one batch (batch statistics are over them). */
+  images: number;
+  /** Values of the scale a (1 is the untransformed input). */
+  scales: number[];
+  /** Values of the shift b (0 is the untransformed input). */
+  shifts: number[];
+}
+
+/** One trained network swept over a, b and the two BatchNorm modes. */
+export interface ModelSweep {
+  /** "CNN", "UNet", ... */
+  name: string;
+  model: ColourModel;
+  seed: number;
+  numEpochs: number;
+  /** The run's last epoch (validation over all its validation images). */
+  final: EpochRecord;
+  rows: ScaleShiftRow[];
+}
+
+/** How much one output changes at each position, for one transformation. */
+export interface ChangeMapStudy {
+  /** The layer ("bn1") or "logits". */
+  label: string;
+  /** Input pixels per position of the map (2 for bn1, after pooling). */
+  scale: number;
+  /** Mean |change| per position, over images and channels, [row][column]. */
+  map: number[][];
+  /** Mean |change| by distance from the nearest edge (index = positions in). */
+  rings: number[];
+  /** The outermost ring's change over the innermost ring's. */
+  edgeToCentre: number;
+}
+
+/** Where a shift b changes the CNN (a = 1, batch statistics): its first BatchNorm's output and its logits. */
+export interface BorderStudy {
   b: number;
-  mode: BnMode;
-  /** mean |logits(a*x+b) - logits(x)| / mean |logits(x)|, same BN mode. */
-  relativeChange: number;
-  /** Largest |logit change| anywhere. */
-  maxChange: number;
-  /** Share of pixels whose arg-max colour is unchanged. */
-  agreement: number;
-  /** Pixel accuracy against the palette labels (NaN for an inner layer). */
-  accuracy: number;
+  /** The first BatchNorm's output, then the logits. */
+  maps: ChangeMapStudy[];
 }
 
-/** Per-pixel mean |logit change| (over images and colours), [height * width]. */
-export type ChangeMap = Float32Array;
-
-interface Compared {
-  row: ScaleShiftRow;
-  map: ChangeMap;
-}
-
-/** How logits `ys` differ from `base` (see {@link logitChange}). */
-export interface LogitChange {
-  /** mean |ys - base| / mean |base|. */
-  relativeChange: number;
-  /** max |ys - base|. */
-  maxChange: number;
-  /** Share of pixels whose arg-max is the same in both. */
-  agreement: number;
-  /** Share of pixels whose arg-max of `ys` equals `labels` (NaN without labels). */
-  accuracy: number;
-  /** Arg-max of `ys` per pixel, [count * height * width]. */
-  predicted: Int32Array;
-  /** Per-pixel mean |ys - base| over images and channels, [height * width]. */
-  map: ChangeMap;
+/** Everything notebook 03's answer and findings are written from. */
+export interface ScaleShiftStudy {
+  models: ModelSweep[];
+  /** Of the first CNN, when there is one and a non-zero shift. */
+  border?: BorderStudy;
+  scales: number[];
+  shifts: number[];
+  /** Images in the analysis batch. */
+  images: number;
+  /** BatchNorm's epsilon (added to the variance), read from the first network. */
+  epsilon: number;
+  trainImages: number;
+  synthetic: boolean;
 }
 
 /**
- * Compares logits (or any [count, height, width, channels] outputs) `ys`
- * with `base`: the numbers of one cell of the A.4 sweep, what the report's
- * live page shows as the reader moves a and b. Reads back with
- * `await t.data()`: `dataSync()` throws for GPU-resident tensors on WebGPU
- * under Deno (lib/backend/webgpu.ts).
- * @see notebooks/03_batchnorm_scale_shift.ipynb
+ * The share of pixels that may change colour for an output to count as
+ * "unchanged" (the one definition): BatchNorm's epsilon alone moves the
+ * logits a little, which flips the odd near-tie.
  */
-export async function logitChange(
-  ys: tf.Tensor4D,
-  base: tf.Tensor4D,
-  labels?: ArrayLike<number>,
-): Promise<LogitChange> {
-  const [h, w] = [ys.shape[1], ys.shape[2]];
-  let read: tf.Tensor[] = [];
-  try {
-    read = tf.tidy(() => {
-      const diff = tf.abs(tf.sub(ys, base));
-      return [
-        tf.stack([tf.mean(diff), tf.mean(tf.abs(base)), tf.max(diff)]),
-        tf.argMax(ys, -1).reshape([-1]),
-        tf.argMax(base, -1).reshape([-1]),
-        tf.mean(diff, [0, 3]).reshape([h * w]),
-      ];
+export const UNCHANGED = 0.01;
+
+const NAMES: Record<ColourModel, string> = {
+  cnn: "CNN",
+  unet: "UNet",
+  unet_no_input_skip: "UNet without input skip",
+  deeplab: "DeepLab",
+};
+
+/** Measures the study: every run over the experiment's grid, both BatchNorm modes. */
+export async function scaleShiftStudy(
+  runs: Run[],
+  horses: ExperimentData,
+  experiment: ScaleShiftExperiment,
+): Promise<ScaleShiftStudy> {
+  const first = runs[0].config;
+  if (first.task !== "colourization") {
+    throw new Error("colourization runs only");
+  }
+  const td = colourTrainData(horses.data, horses.palette, first);
+  const batch = analysisBatch(td, experiment.images);
+  const models: ModelSweep[] = [];
+  for (const r of runs) {
+    if (r.config.task !== "colourization") continue;
+    models.push({
+      name: NAMES[r.config.model],
+      model: r.config.model,
+      seed: r.config.seed,
+      numEpochs: r.config.numEpochs,
+      final: r.history.at(-1)!,
+      rows: await scaleShiftSweep(r.model, batch.grey, batch.labels, {
+        ...batch,
+        scales: experiment.scales,
+        shifts: experiment.shifts,
+      }),
     });
-    // [mean |diff|, mean |base|, max |diff|], arg-max of ys and of base, map
-    const [stats, p, q, map] = await Promise.all(read.map((t) => t.data()));
-    const [meanDiff, meanBase, maxDiff] = stats;
-    let same = 0, hit = 0;
-    for (let i = 0; i < p.length; i++) {
-      if (p[i] === q[i]) same++;
-      if (labels && p[i] === labels[i]) hit++;
-    }
-    return {
-      relativeChange: meanDiff / meanBase,
-      maxChange: maxDiff,
-      agreement: same / p.length,
-      accuracy: labels ? hit / p.length : NaN,
-      predicted: Int32Array.from(p),
-      map: map as Float32Array,
-    };
-  } finally {
-    tf.dispose(read);
   }
-}
-
-/** One cell of the sweep: `a*x + b` against `base` (the logits of x). */
-async function compare(
-  model: tf.LayersModel,
-  xs: tf.Tensor4D,
-  base: tf.Tensor4D,
-  labels: ArrayLike<number>,
-  cell: { a: number; b: number; mode: BnMode },
-  layer?: string,
-): Promise<Compared> {
-  const ys = tf.tidy(() =>
-    forward(model, tf.add(tf.mul(xs, cell.a), cell.b), cell.mode, { layer })
-  );
-  try {
-    const c = await logitChange(
-      ys,
-      base,
-      layer === undefined ? labels : undefined,
-    );
-    return {
-      row: {
-        ...cell,
-        relativeChange: c.relativeChange,
-        maxChange: c.maxChange,
-        agreement: c.agreement,
-        accuracy: c.accuracy,
-      },
-      map: c.map,
-    };
-  } finally {
-    ys.dispose();
-  }
-}
-
-/** Options of {@link scaleShiftSweep}. */
-export interface SweepOptions extends GreyShape {
-  /** Values of a (default -2, -1, -0.5, 0.5, 1, 2, 4). */
-  scales?: number[];
-  /** Values of b (default -0.5, 0, 0.5, 1). */
-  shifts?: number[];
-  /** BatchNorm modes (default both). */
-  modes?: BnMode[];
-  /** Compare this layer's output instead of the logits (e.g. "relu1"). */
-  layer?: string;
-}
-
-/**
- * Feeds `a*x + b` for every (a, b, mode) and compares the logits with those
- * for x in the same BatchNorm mode. All images go through as one batch (so
- * training-mode statistics are over the same images every time).
- * @see notebooks/03_batchnorm_scale_shift.ipynb
- */
-export async function scaleShiftSweep(
-  model: tf.LayersModel,
-  grey: Float32Array,
-  labels: ArrayLike<number>,
-  opts: SweepOptions,
-): Promise<ScaleShiftRow[]> {
-  const scales = opts.scales ?? [-2, -1, -0.5, 0.5, 1, 2, 4];
-  const shifts = opts.shifts ?? [-0.5, 0, 0.5, 1];
-  const modes = opts.modes ?? ["training", "inference"];
-  const xs = greyTensor(grey, opts);
-  const rows: ScaleShiftRow[] = [];
-  try {
-    for (const mode of modes) {
-      const base = forward(model, xs, mode, opts);
-      try {
-        for (const a of scales) {
-          for (const b of shifts) {
-            const cell = { a, b, mode };
-            rows.push(
-              (await compare(model, xs, base, labels, cell, opts.layer)).row,
-            );
-          }
-        }
-      } finally {
-        base.dispose();
-      }
-    }
-  } finally {
-    xs.dispose();
-  }
-  return rows;
-}
-
-/**
- * Where the outputs change: per pixel, the mean |change| of the logits (or of
- * `layer`'s output) for one (a, b, mode), over all images and channels. The
- * map has that layer's height and width.
- * @see notebooks/03_batchnorm_scale_shift.ipynb
- */
-export async function changeMap(
-  model: tf.LayersModel,
-  grey: Float32Array,
-  opts: GreyShape & { a: number; b: number; mode: BnMode; layer?: string },
-): Promise<ChangeMap> {
-  const xs = greyTensor(grey, opts);
-  try {
-    const base = forward(model, xs, opts.mode, opts);
-    try {
-      const cell = { a: opts.a, b: opts.b, mode: opts.mode };
-      const labels = new Uint8Array(0);
-      return (await compare(model, xs, base, labels, cell, opts.layer)).map;
-    } finally {
-      base.dispose();
-    }
-  } finally {
-    xs.dispose();
-  }
-}
-
-/**
- * A change map averaged over rings by distance to the nearest image edge:
- * entry d is the mean over pixels d pixels in from the border (0 = the
- * outermost ring).
- * @see notebooks/03_batchnorm_scale_shift.ipynb
- */
-export function ringProfile(map: ChangeMap, shape: GreyShape): Float64Array {
-  const { height: h, width: w } = shape;
-  const rings = Math.ceil(Math.min(h, w) / 2);
-  const sum = new Float64Array(rings), count = new Float64Array(rings);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const d = Math.min(y, x, h - 1 - y, w - 1 - x);
-      sum[d] += map[y * w + x];
-      count[d]++;
-    }
-  }
-  return sum.map((s, d) => s / count[d]);
-}
-
-/**
- * The first `count` validation images of a data set as one analysis batch.
- * @see notebooks/03_batchnorm_scale_shift.ipynb
- */
-export function analysisBatch(
-  td: { valX: Float32Array; valY: Uint8Array; height: number; width: number },
-  count: number,
-): GreyShape & { grey: Float32Array; labels: Uint8Array; count: number } {
-  const per = td.height * td.width;
-  const n = Math.min(count, td.valY.length / per);
+  const cnn = runs.find((r) => r.config.model === "cnn");
+  const b = experiment.shifts.find((x) => x !== 0);
   return {
-    grey: td.valX.subarray(0, n * per),
-    labels: td.valY.subarray(0, n * per),
-    count: n,
-    height: td.height,
-    width: td.width,
+    models,
+    border: cnn && b !== undefined
+      ? await borderStudy(cnn, batch, b)
+      : undefined,
+    scales: experiment.scales,
+    shifts: experiment.shifts,
+    images: batch.count,
+    epsilon: batchNormEpsilon(runs[0]),
+    trainImages: td.trainY.length / (td.height * td.width),
+    synthetic: horses.data.source.synthetic,
   };
 }
 
-/** The sweep's cell at (a, b, mode), if measured. */
-export function sweepCell(
-  rows: ScaleShiftRow[],
-  a: number,
+async function borderStudy(
+  cnn: Run,
+  batch: GreyShape & { grey: Float32Array },
   b: number,
-  mode: BnMode,
-): ScaleShiftRow | undefined {
-  return rows.find((r) => r.a === a && r.b === b && r.mode === mode);
+): Promise<BorderStudy> {
+  const maps: ChangeMapStudy[] = [];
+  for (const layer of ["bn1", undefined]) {
+    const flat = await changeMap(cnn.model, batch.grey, {
+      ...batch,
+      a: 1,
+      b,
+      mode: "training",
+      layer,
+    });
+    // pooling keeps the aspect ratio: the map is (height/s) x (width/s)
+    const scale = Math.round(
+      Math.sqrt(batch.height * batch.width / flat.length),
+    );
+    const shape = { height: batch.height / scale, width: batch.width / scale };
+    const rings = Array.from(ringProfile(flat, shape));
+    maps.push({
+      label: layer ?? "logits",
+      scale,
+      map: Array.from(
+        { length: shape.height },
+        (_, y) =>
+          Array.from(flat.subarray(y * shape.width, (y + 1) * shape.width)),
+      ),
+      rings,
+      edgeToCentre: rings[0] / rings[rings.length - 1],
+    });
+  }
+  return { b, maps };
 }
 
-/**
- * The measured answer to A.4 in one line: relative logit change for the
- * telling cells of the CNN sweep, and the UNet beside it.
- * @see notebooks/03_batchnorm_scale_shift.ipynb
- */
-export function scaleShiftAnswer(
-  cnn: ScaleShiftRow[],
-  unet: ScaleShiftRow[],
-): string {
-  const f = (r: ScaleShiftRow | undefined) =>
-    r
-      ? `${r.relativeChange.toPrecision(2)} (${
-        (100 * r.agreement).toFixed(0)
-      }% same colour)`
-      : "n/a";
-  return [
-    `CNN, BatchNorm on batch statistics: a=2,b=0 ${
-      f(sweepCell(cnn, 2, 0, "training"))
-    }`,
-    `a=-1,b=0 ${f(sweepCell(cnn, -1, 0, "training"))}`,
-    `a=1,b=0.5 ${f(sweepCell(cnn, 1, 0.5, "training"))}`,
-    `running statistics: a=2,b=0 ${f(sweepCell(cnn, 2, 0, "inference"))}`,
-    `UNet, batch statistics: a=2,b=0 ${f(sweepCell(unet, 2, 0, "training"))}`,
-  ].join("; ") + " (relative change of the logits)";
+function batchNormEpsilon(run: Run): number {
+  const bn = run.model.layers.find((l) => l instanceof TorchBatchNorm);
+  return bn instanceof TorchBatchNorm ? bn.epsilon : NaN;
+}
+
+/** The cells of one kind of transformation (the identity a = 1, b = 0 never included). */
+export type CellGroup = "positive scale" | "negative scale" | "shift";
+
+/** The sweep's cells of `group` in `mode`: positive scale (b = 0), negative scale (b = 0), shift (a = 1). */
+export function cells(
+  m: ModelSweep,
+  mode: BnMode,
+  group?: CellGroup,
+): ScaleShiftRow[] {
+  return m.rows.filter((r) => {
+    if (r.mode !== mode || (r.a === 1 && r.b === 0)) return false;
+    if (group === "positive scale") return r.a > 0 && r.b === 0;
+    if (group === "negative scale") return r.a < 0 && r.b === 0;
+    if (group === "shift") return r.a === 1 && r.b !== 0;
+    return true;
+  });
+}
+
+/** The untransformed cell (a = 1, b = 0) in `mode`. */
+export function identity(
+  m: ModelSweep,
+  mode: BnMode,
+): ScaleShiftRow | undefined {
+  return m.rows.find((r) => r.mode === mode && r.a === 1 && r.b === 0);
+}
+
+/** Smallest and largest of a field over cells (NaN, NaN when there are none). */
+export function range(
+  rows: ScaleShiftRow[],
+  f: (r: ScaleShiftRow) => number,
+): { min: number; max: number; minAt?: ScaleShiftRow; maxAt?: ScaleShiftRow } {
+  if (rows.length === 0) return { min: NaN, max: NaN };
+  const minAt = rows.reduce((a, r) => (f(r) < f(a) ? r : a));
+  const maxAt = rows.reduce((a, r) => (f(r) > f(a) ? r : a));
+  return { min: f(minAt), max: f(maxAt), minAt, maxAt };
+}
+
+/** Share of pixels whose colour changes. */
+export const changed = (r: ScaleShiftRow) => 1 - r.agreement;
+
+/** True when no cell recolours more than {@link UNCHANGED} of the pixels. */
+export function unchanged(rows: ScaleShiftRow[]): boolean {
+  return rows.length > 0 && rows.every((r) => changed(r) <= UNCHANGED);
 }

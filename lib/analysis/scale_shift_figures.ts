@@ -1,58 +1,99 @@
 /**
- * Part A.4's figures: the sweep as heatmap matrices, change maps as rows,
- * ring profiles by distance from the border, and the colourized images of
- * transformed inputs.
+ * Notebook 03's figure data, from its study: the sweep as heatmap cells
+ * (models by BatchNorm mode, one colour scale), accuracy against a, where a
+ * shift changes the CNN (maps on one scale); and the pictures of the CNN's colours
+ * for transformed inputs.
  *
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { ExperimentData } from "../data/horses.ts";
 import { paletteToRgb } from "../data/palette.ts";
+import { colourTrainData } from "../data/train_data.ts";
 import type { Palette } from "../data/types.ts";
 import type { GridRow } from "../io/images.ts";
+import type { HeatCell } from "../plots/heatmap.ts";
+import type { Point } from "../plots/xy.ts";
+import type { Run } from "../run/load.ts";
 import { type BnMode, forward, type GreyShape, greyTensor } from "./predict.ts";
 import {
-  type ChangeMap,
-  changeMap,
-  ringProfile,
-  type ScaleShiftRow,
+  changed,
+  type ScaleShiftExperiment,
+  type ScaleShiftStudy,
 } from "./scale_shift.ts";
+import { analysisBatch } from "./scale_shift_sweep.ts";
+
+const MODE_LABEL: Record<BnMode, string> = {
+  training: "BatchNorm on batch statistics (training)",
+  inference: "BatchNorm on running statistics (validation)",
+};
 
 /**
- * One field of a sweep as a matrix for lib/plots.ts `heatmap`: rows = a
- * (top to bottom as given), columns = b.
- * @see notebooks/03_batchnorm_scale_shift.ipynb
+ * The sweep as heatmap cells: % of pixels whose colour changes, one panel
+ * per model (rows) and BatchNorm mode (columns); a from top to bottom as in
+ * the experiment, b from left to right.
  */
-export function sweepMatrix(
-  rows: ScaleShiftRow[],
-  mode: BnMode,
-  field: "relativeChange" | "agreement" | "accuracy" | "maxChange",
-): { matrix: number[][]; yLabels: string[]; xLabels: string[] } {
-  const own = rows.filter((r) => r.mode === mode);
-  const scales = [...new Set(own.map((r) => r.a))];
-  const shifts = [...new Set(own.map((r) => r.b))];
-  return {
-    matrix: scales.map((a) =>
-      shifts.map((b) => own.find((r) => r.a === a && r.b === b)?.[field] ?? NaN)
-    ),
-    yLabels: scales.map((a) => `a = ${a}`),
-    xLabels: shifts.map((b) => `b = ${b}`),
-  };
-}
-
-/** A change map as rows for lib/plots.ts `heatmap` ([height][width]). */
-export function mapRows(map: ChangeMap, shape: GreyShape): number[][] {
-  return Array.from(
-    { length: shape.height },
-    (_, y) => Array.from(map.subarray(y * shape.width, (y + 1) * shape.width)),
+export function scaleShiftCells(s: ScaleShiftStudy): HeatCell[] {
+  return s.models.flatMap((m) =>
+    (["training", "inference"] as const).flatMap((mode) =>
+      s.scales.flatMap((a) =>
+        s.shifts.map((b) => {
+          const r = m.rows.find((x) =>
+            x.mode === mode && x.a === a && x.b === b
+          );
+          return {
+            x: `b = ${b}`,
+            y: `a = ${a}`,
+            value: r ? 100 * changed(r) : NaN,
+            column: MODE_LABEL[mode],
+            row: m.name,
+          };
+        })
+      )
+    )
   );
 }
 
+/** Pixel accuracy against a, for b = 0 and the first other b, in both modes (first model). */
+export function scaleShiftAccuracy(s: ScaleShiftStudy, model = 0): Point[] {
+  const m = s.models[model];
+  const other = s.shifts.find((b) => b !== 0);
+  const shifts = other === undefined ? [0] : [0, other];
+  return m.rows.filter((r) => shifts.includes(r.b)).map((r) => ({
+    x: r.a,
+    y: 100 * r.accuracy,
+    series: `${
+      r.mode === "training" ? "batch" : "running"
+    } statistics, b = ${r.b}`,
+  }));
+}
+
 /**
- * Grid rows of the model's colourization of the first `count` images
- * (default 8) under each (a, b, mode), for lib/io/images.ts `imageGrid`.
- * Training-mode BatchNorm uses the statistics of the whole batch given.
- * @see notebooks/03_batchnorm_scale_shift.ipynb
+ * The border study's change maps side by side, in input pixels (a pooled
+ * layer's position covers scale x scale pixels), each divided by the mean
+ * change of its own innermost ring, so that one colour scale reads "times
+ * the change at the centre" in both.
+ */
+export function scaleShiftBorderCells(s: ScaleShiftStudy): HeatCell[] {
+  return (s.border?.maps ?? []).flatMap((m) => {
+    const centre = m.rings[m.rings.length - 1];
+    return m.map.flatMap((row, i) =>
+      row.flatMap((v, j) =>
+        Array.from({ length: m.scale * m.scale }, (_, k) => ({
+          x: String(j * m.scale + (k % m.scale)),
+          y: String(i * m.scale + Math.floor(k / m.scale)),
+          value: v / centre,
+          column: `${m.label} (${m.map.length}x${row.length})`,
+        }))
+      )
+    );
+  });
+}
+
+/**
+ * Grid rows of `model`'s colours for each (a, b, mode), for lib/io/images.ts
+ * `imageGrid`; training-mode BatchNorm uses the statistics of the whole batch.
  */
 export async function transformedRows(
   model: tf.LayersModel,
@@ -76,9 +117,9 @@ export async function transformedRows(
       // await data(): dataSync() throws on WebGPU under Deno
       const data = await labels.data().finally(() => labels.dispose());
       rows.push({
-        label: `a=${c.a}, b=${c.b}, ${
-          c.mode === "training" ? "batch stats" : "running stats"
-        }`,
+        label: `a = ${c.a}, b = ${c.b}, ${
+          c.mode === "training" ? "batch" : "running"
+        } stats`,
         images: {
           images: paletteToRgb(
             Uint8Array.from(data.subarray(0, n * per)),
@@ -98,30 +139,51 @@ export async function transformedRows(
 }
 
 /**
- * Ring profiles ({@link ringProfile}) of several (a, b, mode, layer) cases as
- * points for lib/plots.ts `lineChart`: x = distance from the nearest edge in
- * input pixels (an inner layer's rings scaled up to input resolution).
- * @see notebooks/03_batchnorm_scale_shift.ipynb
+ * The CNN's colours (the first run) for the telling transformations of the
+ * experiment's grid: untransformed, the largest positive scale, the first
+ * negative one, the first shift (batch statistics), and the same scale on
+ * running statistics; with the grey input and the palette truth.
  */
-export async function borderProfiles(
-  model: tf.LayersModel,
-  batch: GreyShape & { grey: Float32Array },
-  cases: {
-    label: string;
-    a: number;
-    b: number;
-    mode: BnMode;
-    layer?: string;
-  }[],
-): Promise<{ x: number; y: number; series: string }[]> {
-  const points: { x: number; y: number; series: string }[] = [];
-  for (const c of cases) {
-    const map = await changeMap(model, batch.grey, { ...batch, ...c });
-    const scale = Math.sqrt(batch.height * batch.width / map.length);
-    const shape = { height: batch.height / scale, width: batch.width / scale };
-    ringProfile(map, shape).forEach((y, d) =>
-      points.push({ x: d * scale, y, series: c.label })
-    );
-  }
-  return points;
+export async function scaleShiftPictures(
+  runs: Run[],
+  horses: ExperimentData,
+  experiment: ScaleShiftExperiment,
+  count = 8,
+): Promise<GridRow[]> {
+  const run = runs.find((r) => r.config.model === "cnn") ?? runs[0];
+  const td = colourTrainData(horses.data, horses.palette, run.config);
+  const batch = analysisBatch(td, experiment.images);
+  const n = Math.min(count, batch.count);
+  const size = { count: n, height: batch.height, width: batch.width };
+  const pixels = n * batch.height * batch.width;
+  const scale = Math.max(...experiment.scales);
+  const negative = experiment.scales.find((a) => a < 0);
+  const shift = experiment.shifts.find((b) => b !== 0);
+  const cells: { a: number; b: number; mode: BnMode }[] = [
+    { a: 1, b: 0, mode: "training" },
+    ...(scale !== 1 ? [{ a: scale, b: 0, mode: "training" as const }] : []),
+    ...(negative !== undefined
+      ? [{ a: negative, b: 0, mode: "training" as const }]
+      : []),
+    ...(shift !== undefined
+      ? [{ a: 1, b: shift, mode: "training" as const }]
+      : []),
+    { a: 1, b: 0, mode: "inference" },
+    ...(scale !== 1 ? [{ a: scale, b: 0, mode: "inference" as const }] : []),
+  ];
+  return [
+    {
+      label: "grey input",
+      images: { ...size, images: batch.grey.subarray(0, pixels), channels: 1 },
+    },
+    ...await transformedRows(run.model, batch, horses.palette, cells, n),
+    {
+      label: "palette truth",
+      images: {
+        ...size,
+        images: paletteToRgb(batch.labels.subarray(0, pixels), horses.palette),
+        channels: 3,
+      },
+    },
+  ];
 }

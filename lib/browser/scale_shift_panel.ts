@@ -12,7 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { logitChange } from "../analysis/scale_shift.ts";
+import { logitChange } from "../analysis/scale_shift_sweep.ts";
 import { type BnMode, forward } from "../analysis/predict.ts";
 import { paletteToRgb } from "../data/palette.ts";
 import { toBytes, upsampleNearest } from "../colourize_pixels.ts";

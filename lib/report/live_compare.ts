@@ -12,7 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { scaleShiftSweep } from "../analysis/scale_shift.ts";
+import { scaleShiftSweep } from "../analysis/scale_shift_sweep.ts";
 import type { BnMode } from "../analysis/predict.ts";
 import { fileHandler } from "../io/file_handler.ts";
 import { compileInferenceAsync } from "../models/inference.ts";

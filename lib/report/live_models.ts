@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { analysisBatch } from "../analysis/scale_shift.ts";
+import { analysisBatch } from "../analysis/scale_shift_sweep.ts";
 import { loadCategoryData } from "../data/cifar.ts";
 import { loadExperimentData } from "../data/horses.ts";
 import { loadOrComputePalette } from "../data/palette.ts";

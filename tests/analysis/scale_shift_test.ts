@@ -1,215 +1,334 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { seededRng } from "../../lib/random.ts";
-import { buildCnn } from "../../lib/models/cnn.ts";
-import { buildUNet } from "../../lib/models/unet.ts";
-import { forward } from "../../lib/analysis/predict.ts";
+import { syntheticCategoryData } from "../../lib/data/synthetic.ts";
+import { buildModel } from "../../lib/models/build.ts";
+import { resolveConfig } from "../../lib/run/config.ts";
+import type { Run } from "../../lib/run/load.ts";
 import {
-  analysisBatch,
-  changeMap,
-  logitChange,
-  ringProfile,
-  scaleShiftAnswer,
-  scaleShiftSweep,
+  cells,
+  changed,
+  identity,
+  type ModelSweep,
+  range,
+  type ScaleShiftExperiment,
+  type ScaleShiftStudy,
+  scaleShiftStudy,
 } from "../../lib/analysis/scale_shift.ts";
-// the figure helpers are tested here too: they need the same model and sweep
 import {
-  borderProfiles,
-  mapRows,
-  sweepMatrix,
-  transformedRows,
+  pct,
+  scaleShiftAnswer,
+  scaleShiftFindings,
+  scaleShiftHeadline,
+} from "../../lib/analysis/scale_shift_findings.ts";
+import {
+  scaleShiftAccuracy,
+  scaleShiftBorderCells,
+  scaleShiftCells,
+  scaleShiftPictures,
 } from "../../lib/analysis/scale_shift_figures.ts";
+import type { ScaleShiftRow } from "../../lib/analysis/scale_shift_sweep.ts";
 
-const shape = { height: 16, width: 16 };
-const opts = { numFilters: 4, numColours: 5, ...shape, seed: 3 };
+const palette = {
+  colours: new Float32Array([0.1, 0.1, 0.1, 0.5, 0.4, 0.3, 0.9, 0.9, 0.8]),
+  numColours: 3,
+  description: "three colours",
+};
+const horses = {
+  data: syntheticCategoryData({ trainCount: 8, valCount: 6 }),
+  palette,
+};
+const experiment: ScaleShiftExperiment = {
+  runs: [{ model: "cnn" }, { model: "unet" }],
+  images: 6,
+  scales: [-1, 0.5, 1, 3],
+  shifts: [0, 0.5],
+};
 
-function randomGrey(count: number, seed: number): Float32Array {
-  const rng = seededRng(seed);
-  return Float32Array.from({ length: count * 16 * 16 }, rng);
+/** A run as runAll returns it: the configuration, an (untrained) model, a history. */
+function tinyRun(model: "cnn" | "unet", seed: number): Run {
+  const config = resolveConfig({
+    model,
+    numFilters: 4,
+    numEpochs: 1,
+    seed,
+  });
+  return {
+    runId: `tiny-${model}`,
+    dir: "",
+    config,
+    json: {} as Run["json"],
+    model: buildModel(config, { height: 32, width: 32, numClasses: 3 }),
+    history: [{
+      epoch: 1,
+      trainLoss: 1.1,
+      valLoss: 1.2,
+      valAccuracy: 0.3,
+      seconds: 1,
+      imagesPerSecond: 8,
+    }],
+    palette,
+    cached: true,
+    seconds: 0,
+  };
 }
 
-Deno.test("scale and shift of the input vs BatchNorm mode", async (t) => {
-  await tf.setBackend("cpu");
-  const model = buildCnn(opts);
-  const grey = randomGrey(6, 1);
-  const labels = new Uint8Array(grey.length);
-
-  await t.step(
-    "training-mode forward leaves weights and tensors as they were",
-    async () => {
-      const read = (ws: tf.Tensor[]) =>
-        Promise.all(ws.map(async (w) => Array.from(await w.data())));
-      const before = await read(model.getWeights());
-      const n = tf.memory().numTensors;
-      const xs = tf.tensor4d(grey, [6, 16, 16, 1]);
-      tf.dispose([forward(model, xs, "training"), xs]);
-      assert.equal(tf.memory().numTensors, n);
-      const after = await read(model.getWeights());
-      assert.deepEqual(after, before);
-    },
-  );
-
-  const n = tf.memory().numTensors;
-  const rows = await scaleShiftSweep(model, grey, labels, {
-    ...shape,
-    scales: [-1, 0.5, 1, 3],
-    shifts: [0, 0.5],
-  });
-  const at = (a: number, b: number, mode: string) =>
-    rows.find((r) => r.a === a && r.b === b && r.mode === mode)!;
-
-  await t.step("the sweep leaks no tensors and has every cell", () => {
-    assert.equal(tf.memory().numTensors, n);
-    assert.equal(rows.length, 2 * 4 * 2);
-    assert.equal(at(1, 0, "training").relativeChange, 0);
-  });
-
-  await t.step("training mode: a > 0, b = 0 leaves outputs unchanged", () => {
-    for (const a of [0.5, 3]) {
-      assert.ok(at(a, 0, "training").relativeChange < 1e-3, `a=${a}`);
-      assert.equal(at(a, 0, "training").agreement, 1);
+/** A hand-made sweep: every cell from `f`. */
+function fixtureSweep(
+  name: string,
+  model: ModelSweep["model"],
+  f: (a: number, b: number, mode: "training" | "inference") => Partial<
+    ScaleShiftRow
+  >,
+): ModelSweep {
+  const rows: ScaleShiftRow[] = [];
+  for (const mode of ["training", "inference"] as const) {
+    for (const a of [-2, 0.5, 1, 2]) {
+      for (const b of [0, 1]) {
+        const same = a === 1 && b === 0;
+        rows.push({
+          a,
+          b,
+          mode,
+          relativeChange: same ? 0 : 0.5,
+          agreement: same ? 1 : 0.5,
+          accuracy: 0.4321,
+          sameNeighbours: 0.6789,
+          ...(same ? {} : f(a, b, mode)),
+        });
+      }
     }
-  });
-
-  await t.step(
-    "training mode: a < 0 changes outputs (max-pool becomes min-pool)",
-    () => {
-      assert.ok(at(-1, 0, "training").relativeChange > 0.05);
-      assert.ok(at(-1, 0, "training").agreement < 1);
+  }
+  return {
+    name,
+    model,
+    seed: 7,
+    numEpochs: 11,
+    final: {
+      epoch: 11,
+      trainLoss: 1,
+      valLoss: 1,
+      valAccuracy: 0.4,
+      seconds: 1,
+      imagesPerSecond: 1,
     },
-  );
+    rows,
+  };
+}
 
-  await t.step("inference mode: running statistics do not undo a scale", () => {
-    // untrained, the logits are dominated by conv6's bias: compare the modes
-    assert.ok(at(3, 0, "inference").relativeChange > 0.01);
-    assert.ok(
-      at(3, 0, "inference").relativeChange >
-        50 * at(3, 0, "training").relativeChange,
-    );
-  });
+/**
+ * The other direction of every result: a CNN that a positive scale changes
+ * (and whose accuracy rises), a UNet that it does not, a shift that does not
+ * act at the border, no patchier colouring.
+ */
+const fixture: ScaleShiftStudy = {
+  models: [
+    fixtureSweep("CNN", "cnn", (a, b, mode) => ({
+      agreement: a > 0 && b === 0 && mode === "training" ? 0.8765 : 0.3456,
+      relativeChange: 0.2468,
+      accuracy: 0.5432,
+      sameNeighbours: 0.6543,
+    })),
+    fixtureSweep("UNet", "unet", (a, b, mode) => ({
+      agreement: a > 0 && b === 0 && mode === "training" ? 1 : 0.2345,
+      relativeChange: a > 0 && b === 0 && mode === "training" ? 1e-7 : 0.9,
+    })),
+  ],
+  border: {
+    b: 1,
+    maps: [
+      {
+        label: "bn1",
+        scale: 2,
+        map: [[1.5, 1.5], [1.5, 1.5]],
+        rings: [1.5, 1],
+        edgeToCentre: 1.5,
+      },
+      {
+        label: "logits",
+        scale: 1,
+        map: [[3]],
+        rings: [3, 1],
+        edgeToCentre: 3,
+      },
+    ],
+  },
+  scales: [-2, 0.5, 1, 2],
+  shifts: [0, 1],
+  images: 37,
+  epsilon: 0.25,
+  trainImages: 913,
+  synthetic: false,
+};
 
-  await t.step(
-    "training mode: after bn1 a shift changes the border most",
-    async () => {
-      // zero padding: border pixels of conv1 miss some taps, so b * sum(taps)
-      // is not one constant per channel there (32x32: the border is a smaller share)
-      const big = { height: 32, width: 32 };
-      const net = buildCnn({ ...opts, ...big });
-      const xs = Float32Array.from({ length: 4 * 32 * 32 }, seededRng(2));
-      const layer = "bn1"; // pooled to 16x16
-      const map = await changeMap(net, xs, {
-        ...big,
-        a: 1,
-        b: 0.5,
-        mode: "training",
-        layer,
-      });
-      assert.equal(map.length, 256);
-      const ring = ringProfile(map, { height: 16, width: 16 });
-      assert.ok(ring[0] > 2 * ring[7], `edge ${ring[0]} vs centre ${ring[7]}`);
-      const scaled = await changeMap(net, xs, {
-        ...big,
-        a: 2,
-        b: 0,
-        mode: "training",
-        layer,
-      });
-      assert.ok(Math.max(...scaled) < 1e-3 * Math.max(...map));
-      net.dispose();
-    },
-  );
+/** Every text the notebook shows from a study. */
+function pageText(s: ScaleShiftStudy): string {
+  return [
+    scaleShiftAnswer(s),
+    scaleShiftFindings(s),
+    JSON.stringify(scaleShiftHeadline(s)),
+  ].join("\n");
+}
 
-  await t.step(
-    "the UNet's last layer sees the raw input: a scale changes it",
-    async () => {
-      const unet = buildUNet(opts);
-      const [r] = await scaleShiftSweep(unet, grey, labels, {
-        ...shape,
-        scales: [3],
-        shifts: [0],
-        modes: ["training"],
-      });
-      assert.ok(r.relativeChange > 1e-3);
-      unet.dispose();
-    },
-  );
+/** Numbers the text must state, formatted as it writes them. */
+function ownNumbers(s: ScaleShiftStudy): string[] {
+  const m = s.models[0];
+  const pos = cells(m, "training", "positive scale");
+  return [
+    pct(identity(m, "inference")!.accuracy),
+    pct(range(cells(m, "inference"), (r) => r.accuracy).min),
+    pct(range(pos, changed).max),
+    pct(range(cells(m, "training", "negative scale"), changed).max),
+    pct(identity(m, "inference")!.sameNeighbours),
+    `${s.images} validation images`,
+    `on ${s.trainImages} images`,
+  ];
+}
 
-  await t.step(
-    "sweep as a matrix, an answer line, transformed images",
-    async () => {
-      const m = sweepMatrix(rows, "training", "relativeChange");
-      assert.deepEqual(m.yLabels, ["a = -1", "a = 0.5", "a = 1", "a = 3"]);
-      assert.deepEqual(m.xLabels, ["b = 0", "b = 0.5"]);
-      assert.equal(m.matrix[2][0], 0);
-      assert.equal(m.matrix[0][1], at(-1, 0.5, "training").relativeChange);
-      assert.match(scaleShiftAnswer(rows, rows), /a=-1,b=0 \d/);
-      const palette = {
-        colours: Float32Array.from({ length: 15 }, (_, i) => i / 15),
-        numColours: 5,
-        description: "",
-      };
-      const n = tf.memory().numTensors;
-      const grid = await transformedRows(model, { ...shape, grey }, palette, [
-        { a: 1, b: 0, mode: "training" },
-        { a: -1, b: 0, mode: "inference" },
-      ], 4);
-      assert.equal(tf.memory().numTensors, n);
-      assert.equal(grid.length, 2);
-      assert.equal(grid[0].images.count, 4);
-      assert.equal(grid[0].images.images.length, 4 * 16 * 16 * 3);
-    },
-  );
+Deno.test("notebook 03's study, answer and findings", async (t) => {
+  await tf.setBackend("cpu");
+  const runs = [tinyRun("cnn", 1), tinyRun("unet", 2)];
+  const n = tf.memory().numTensors;
+  const study = await scaleShiftStudy(runs, horses, experiment);
 
-  await t.step("border profiles in input pixels, no leaks", async () => {
-    const n = tf.memory().numTensors;
-    const points = await borderProfiles(model, { ...shape, grey }, [
-      { label: "logits", a: 1, b: 0.5, mode: "training" },
-      { label: "bn1", a: 1, b: 0.5, mode: "training", layer: "bn1" },
-    ]);
+  await t.step("the study measures every cell, leaks nothing", () => {
     assert.equal(tf.memory().numTensors, n);
-    const logits = points.filter((p) => p.series === "logits");
-    const bn1 = points.filter((p) => p.series === "bn1");
-    assert.deepEqual(logits.map((p) => p.x), [0, 1, 2, 3, 4, 5, 6, 7]);
-    assert.deepEqual(bn1.map((p) => p.x), [0, 2, 4, 6]); // 8x8 after pooling
-    assert.ok(points.every((p) => p.y >= 0));
+    assert.equal(study.models.length, 2);
+    for (const m of study.models) {
+      assert.equal(m.rows.length, 2 * 4 * 2);
+      assert.equal(identity(m, "training")!.relativeChange, 0);
+    }
+    assert.equal(study.images, 6);
+    assert.equal(study.epsilon, 1e-5); // PyTorch's, as the handout's BatchNorm
+    assert.ok(study.synthetic);
+    // bn1 is pooled once: 16x16 positions of 2x2 input pixels
+    const [bn1, logits] = study.border!.maps;
+    assert.equal(bn1.scale, 2);
+    assert.equal(bn1.map.length, 16);
+    assert.equal(logits.map.length, 32);
+    assert.equal(bn1.rings.length, 8);
+    assert.ok(bn1.edgeToCentre > 1, `bn1 edge/centre ${bn1.edgeToCentre}`);
   });
 
-  await t.step("analysis batch and map rows", () => {
-    const td = { valX: grey, valY: labels, height: 16, width: 16 };
-    const b = analysisBatch(td, 4);
-    assert.equal(b.count, 4);
-    assert.equal(b.grey.length, 4 * 256);
-    assert.equal(analysisBatch(td, 100).count, 6);
-    const rowsOf = mapRows(Float32Array.from({ length: 6 }, (_, i) => i), {
-      height: 2,
-      width: 3,
-    });
-    assert.deepEqual(rowsOf, [[0, 1, 2], [3, 4, 5]]);
+  await t.step("the mechanism, on an untrained CNN and UNet", () => {
+    const [cnn, unet] = study.models;
+    // batch statistics: a positive scale leaves the CNN as it was
+    for (const r of cells(cnn, "training", "positive scale")) {
+      assert.ok(changed(r) <= 0.01, `CNN a=${r.a}: ${changed(r)}`);
+    }
+    // the UNet's last conv sees the raw input
+    assert.ok(
+      range(cells(unet, "training", "positive scale"), (r) => r.relativeChange)
+        .max > 1e-3,
+    );
+    assert.match(scaleShiftAnswer(study), /leaves the CNN's output unchanged/);
+    assert.match(scaleShiftFindings(study), /input skip/);
   });
 
-  await t.step("ringProfile averages by distance to the nearest edge", () => {
-    const s = { height: 4, width: 6 };
-    const map = Float32Array.from({ length: 24 }, (_, i) => {
-      const y = Math.floor(i / 6), x = i % 6;
-      return Math.min(y, x, 3 - y, 5 - x) === 0 ? 2 : 7;
-    });
-    assert.deepEqual(Array.from(ringProfile(map, s)), [2, 7]);
+  await t.step("findings of two studies carry their own numbers only", () => {
+    const textA = pageText(study);
+    const textB = pageText(fixture);
+    const a = ownNumbers(study);
+    const b = ownNumbers(fixture);
+    for (const x of a) assert.ok(textA.includes(x), `A lacks ${x}`);
+    for (const x of b) assert.ok(textB.includes(x), `B lacks ${x}`);
+    for (const x of a) {
+      if (!b.includes(x)) assert.ok(!textB.includes(x), `B has A's ${x}`);
+    }
+    for (const x of b) {
+      if (!a.includes(x)) assert.ok(!textA.includes(x), `A has B's ${x}`);
+    }
+    assert.match(textB, /54\.3%/); // the fixture's accuracy
+    assert.match(textB, /ε = 0\.25,/);
+    assert.match(textA, /ε = 0\.00001,/);
+    assert.match(textB, /CNN seed 7, UNet seed 7/);
+    assert.match(textA, /CNN seed 1, UNet seed 2/);
+    assert.match(textA, /SYNTHETIC data/);
+    assert.doesNotMatch(textB, /SYNTHETIC/);
   });
-  model.dispose();
-});
 
-Deno.test("logitChange(): the numbers of one A.4 cell", async () => {
-  // 1 image, 1x2 pixels, 2 classes
-  const base = tf.tensor4d([1, 0, 0, 2], [1, 1, 2, 2]);
-  const ys = tf.tensor4d([1, 0.5, 3, 2], [1, 1, 2, 2]);
-  const c = await logitChange(ys, base, [0, 0]);
-  // |diff| = 0, 0.5, 3, 0: mean 0.875; mean |base| 0.75
-  assert.ok(Math.abs(c.relativeChange - 0.875 / 0.75) < 1e-6);
-  assert.equal(c.maxChange, 3);
-  assert.deepEqual([...c.predicted], [0, 0]); // base: 0, 1
-  assert.equal(c.agreement, 0.5);
-  assert.equal(c.accuracy, 1);
-  assert.deepEqual([...c.map], [0.25, 1.5]);
-  assert.ok(Number.isNaN((await logitChange(ys, base)).accuracy));
-  tf.dispose([base, ys]);
+  await t.step("the wording flips when the results do", () => {
+    const a = scaleShiftAnswer(fixture);
+    assert.match(
+      a,
+      /Even with BatchNorm on batch statistics.*changes the CNN's output/,
+    );
+    assert.match(a, /up to 12\.4% of pixels change colour/);
+    assert.match(
+      a,
+      /The UNet is unchanged by a positive scale on batch statistics too/,
+    );
+    const f = scaleShiftFindings(fixture);
+    assert.match(f, /some path reaches its output without passing a BatchNorm/);
+    assert.match(f, /does not fall below the untransformed 43\.2%/);
+    assert.match(f, /change only 1\.5 times as much as its centre/);
+    assert.match(f, /at the logits the ratio is 3\.0, no more spread out/);
+    assert.match(
+      f,
+      /No transformation raises that by more than 5 points/,
+    );
+    // patchier on running statistics: the claim is placed where it holds
+    const [cnn, unet] = fixture.models;
+    const patchy: ScaleShiftStudy = {
+      ...fixture,
+      models: [{
+        ...cnn,
+        rows: cnn.rows.map((r) =>
+          r.mode === "inference" && !(r.a === 1 && r.b === 0)
+            ? { ...r, sameNeighbours: 0.995 }
+            : r
+        ),
+      }, unet],
+    };
+    const p = scaleShiftFindings(patchy);
+    assert.match(p, /points: 7 of 7 on running statistics, 0 of 7 on batch/);
+    assert.match(p, /reaches 99\.5%, nearly one colour over the whole image/);
+    assert.match(p, /Bigger patches come with running statistics/);
+    const g = scaleShiftFindings(study);
+    assert.doesNotMatch(g, /some path reaches its output/);
+    assert.match(g, /max-pooling commutes with a positive factor/);
+  });
+
+  await t.step("figure data", async () => {
+    const heat = scaleShiftCells(study);
+    assert.equal(heat.length, 2 * 2 * 4 * 2);
+    assert.deepEqual(new Set(heat.map((c) => c.row)), new Set(["CNN", "UNet"]));
+    assert.equal(
+      heat.find((c) => c.x === "b = 0" && c.y === "a = 1")!.value,
+      0,
+    );
+    assert.ok(heat.every((c) => c.value >= 0 && c.value <= 100));
+    const acc = scaleShiftAccuracy(study);
+    assert.equal(acc.length, 4 * 2 * 2); // 4 scales, b = 0 and 0.5, 2 modes
+    const border = scaleShiftBorderCells(study);
+    assert.equal(border.length, 2 * 32 * 32); // both maps in input pixels
+    // bn1's innermost ring (positions 7-8 of 16) covers input pixels 14-17
+    const centre = border.filter((c) =>
+      c.column?.startsWith("bn1") && Number(c.x) >= 14 && Number(c.x) <= 17 &&
+      Number(c.y) >= 14 && Number(c.y) <= 17
+    );
+    assert.equal(centre.length, 16);
+    const mean = centre.reduce((s, c) => s + c.value, 0) / centre.length;
+    assert.ok(Math.abs(mean - 1) < 1e-6, `centre mean ${mean}`);
+    const n0 = tf.memory().numTensors;
+    const pictures = await scaleShiftPictures(runs, horses, experiment, 3);
+    assert.equal(tf.memory().numTensors, n0);
+    assert.deepEqual(pictures.map((r) => r.label), [
+      "grey input",
+      "a = 1, b = 0, batch stats",
+      "a = 3, b = 0, batch stats",
+      "a = -1, b = 0, batch stats",
+      "a = 1, b = 0.5, batch stats",
+      "a = 1, b = 0, running stats",
+      "a = 3, b = 0, running stats",
+      "palette truth",
+    ]);
+    assert.equal(pictures[1].images.count, 3);
+  });
+
+  await t.step("the headline is built from the experiment", () => {
+    const h = scaleShiftHeadline(study);
+    assert.match(h.question, /a in -1, 0\.5, 1, 3; b in 0, 0\.5/);
+    assert.doesNotMatch(h.answer, /\*\*/);
+  });
+  for (const r of runs) r.model.dispose();
 });

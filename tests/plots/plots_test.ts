@@ -4,6 +4,7 @@ import { DOMParser } from "linkedom";
 import {
   accuracyCurves,
   barChart,
+  FIGURE,
   fitLine,
   heatmap,
   lineChart,
@@ -45,7 +46,7 @@ Deno.test("plots return standalone SVG with title, labels and legend", async (t)
       { name: "UNet", history: history(1.5) },
     ], { title: "CNN vs UNet" });
     const size = await assertValidSvg(svg);
-    assert.equal(size.width, 640);
+    assert.equal(size.width, FIGURE.width);
     const s = texts(svg);
     for (
       const want of [
