@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { QUICK_CAPS } from "../run/run_all.ts";
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { initTf } from "../backend.ts";
@@ -140,7 +141,9 @@ async function main(): Promise<number> {
     const quick = Deno.env.get("COLOURLAB_QUICK") === "1";
     const r = await writeLiveReport(out, input, {
       warnings: quick
-        ? ["Quick mode: models trained on at most 1,000 images for 3 epochs"]
+        ? [
+          `Quick mode: models trained on at most ${QUICK_CAPS.limitTrain} images for ${QUICK_CAPS.numEpochs} epochs`,
+        ]
         : [],
       facts: [],
       indexHref: "index.html",
