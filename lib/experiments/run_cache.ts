@@ -85,8 +85,6 @@ const CODE_DIRS = [
   "../train/",
   "../data/",
   "../kernels/",
-  "../kernels/wasm/",
-  "../kernels/as/",
 ];
 const CODE_FILES = ["../random.ts", "./experiment_data.ts", "./run_cache.ts"];
 

@@ -16,8 +16,6 @@ const CODE_DIRS = [
   "../train/",
   "../data/",
   "../kernels/",
-  "../kernels/wasm/",
-  "../kernels/as/",
 ];
 const CODE_FILES = ["../random.ts"];
 

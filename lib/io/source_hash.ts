@@ -8,8 +8,8 @@
 import { createHash } from "node:crypto";
 
 /**
- * sha256 (hex) of `files` and of every `.ts` file directly in `dirs`, both
- * relative to `base` (a module's `import.meta.url`).
+ * sha256 (hex) of `files` and of every `.ts` file in `dirs` and their
+ * subfolders, both relative to `base` (a module's `import.meta.url`).
  *
  * @see notebooks/04_skip_connections.ipynb, notebooks/06_fine_tuning.ipynb
  */
@@ -19,12 +19,15 @@ export async function hashSources(
   files: readonly string[],
 ): Promise<string> {
   const urls: URL[] = files.map((f) => new URL(f, base));
-  for (const dir of dirs) {
-    const url = new URL(dir, base);
+  const walk = async (url: URL): Promise<void> => {
     for await (const e of Deno.readDir(url)) {
-      if (e.isFile && e.name.endsWith(".ts")) urls.push(new URL(e.name, url));
+      if (e.isDirectory) await walk(new URL(`${e.name}/`, url));
+      else if (e.isFile && e.name.endsWith(".ts")) {
+        urls.push(new URL(e.name, url));
+      }
     }
-  }
+  };
+  for (const dir of dirs) await walk(new URL(dir, base));
   urls.sort((a, b) => a.href.localeCompare(b.href));
   const hash = createHash("sha256");
   for (const f of urls) {

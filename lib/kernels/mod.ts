@@ -24,22 +24,23 @@ import "@tensorflow/tfjs-backend-wasm";
 import {
   markDilationAwareFilterGrad,
   registerConv2dGradient,
-} from "./conv2d_gradient.ts";
-import { enableFusedConv2dGradient } from "./fused_conv2d_gradient.ts";
-import { conv2dBackpropFilterConfig } from "./wasm/conv2d_backprop_filter.ts";
-import { conv2dBackpropInputConfig } from "./wasm/conv2d_backprop_input.ts";
-import { conv2dConfigs } from "./wasm/conv2d.ts";
-import { concatConv2dConfig } from "./wasm/concat_conv2d.ts";
-import { reduceLeadingConfigs } from "./wasm/reduce_leading.ts";
-import { aliasConfigs } from "./wasm/alias.ts";
-import { batchNormTrainConfigs } from "./wasm/batch_norm_train.ts";
-import { maxPoolGradConfig } from "./wasm/max_pool_grad.ts";
-import { splitConcatConfigs } from "./wasm/split_concat.ts";
-import { softmaxXentConfig } from "./wasm/softmax_cross_entropy.ts";
-import { smallKernelConfigs } from "./wasm/small_kernels.ts";
-import { resizeNearestConfig } from "./wasm/resize_nearest.ts";
-import { adamConfig } from "./wasm/adam.ts";
-import { registerReluGradient } from "./relu_gradient.ts";
+} from "./conv/conv2d_gradient.ts";
+import { enableFusedConv2dGradient } from "./conv/fused_conv2d_gradient.ts";
+import { conv2dBackpropFilterConfig } from "./conv/wasm_backprop_filter.ts";
+import { conv2dBackpropInputConfig } from "./conv/wasm_backprop_input.ts";
+import { conv2dConfigs } from "./conv/wasm_conv2d.ts";
+import { concatConv2dConfig } from "./conv/wasm_concat_conv2d.ts";
+import { reduceLeadingConfigs } from "./reduce/wasm_reduce_leading.ts";
+import { aliasConfigs } from "./copy/wasm_alias.ts";
+import { batchNormTrainConfigs } from "./batch_norm/wasm_batch_norm_train.ts";
+import { maxPoolGradConfig } from "./resample/wasm_max_pool_grad.ts";
+import { splitConcatConfigs } from "./copy/wasm_split_concat.ts";
+import { softmaxXentConfig } from "./loss/wasm_softmax_cross_entropy.ts";
+import { reluGradConfig } from "./relu/wasm_relu.ts";
+import { flipFilterConfig } from "./conv/wasm_flip_filter.ts";
+import { resizeNearestConfig } from "./resample/wasm_resize_nearest.ts";
+import { adamConfig } from "./optimizer/wasm_adam.ts";
+import { registerReluGradient } from "./relu/relu_gradient.ts";
 
 /** Registers (replacing any previous) one kernel config. */
 function replaceKernel(config: tf.KernelConfig): void {
@@ -77,7 +78,8 @@ export function registerOwnKernels(backendName: string): string[] {
       replaceKernel(maxPoolGradConfig);
       for (const config of splitConcatConfigs()) replaceKernel(config);
       replaceKernel(softmaxXentConfig);
-      for (const config of smallKernelConfigs) replaceKernel(config);
+      replaceKernel(reluGradConfig);
+      replaceKernel(flipFilterConfig);
       replaceKernel(resizeNearestConfig());
       replaceKernel(adamConfig);
       markDilationAwareFilterGrad("wasm");

@@ -8,12 +8,12 @@
  * backend's ResizeNearestNeighborGrad (the upsampling gradient) is wrong for
  * a x2 nearest resize; both were measured (tests/models/resample_test.ts).
  * The forward passes are tfjs's own; the max-pool gradient is
- * lib/kernels/max_pool_grad.ts (a fused kernel on wasm).
+ * lib/kernels/resample/max_pool_grad.ts (a fused kernel on wasm).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { maxPool2x2Grad } from "../kernels/max_pool_grad.ts";
+import { maxPool2x2Grad } from "../kernels/resample/max_pool_grad.ts";
 
 /**
  * Nearest-neighbour x2 upsampling of NHWC data, forward only (no custom
