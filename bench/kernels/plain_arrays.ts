@@ -15,8 +15,7 @@ import {
 import { filterGradArgs } from "../../lib/kernels/conv/wasm_backprop_filter.ts";
 import {
   block4ScratchBytes,
-  blockScratchBytes,
-  tileCount,
+  gradScratchBytes,
   tileCount4,
   winograd4Args,
   winogradApplies,
@@ -78,7 +77,7 @@ function scratchKernels(
 
 /**
  * dW [3, 3, C, K] of x [N, H, W, C] and dy [N, OH, OW, K] by Winograd
- * F(2x2, 3x3), in a scratch memory.
+ * F(4x4, 3x3), in a scratch memory.
  */
 export function winogradFilterGradSimd(
   x: Float32Array,
@@ -91,27 +90,37 @@ export function winogradFilterGradSimd(
     );
   }
   const align = (n: number) => Math.ceil(n / 16) * 16;
-  const uSize = 16 * g.inC * g.outC;
+  const uSize = 36 * g.inC * g.outC;
   const wSize = 9 * g.inC * g.outC;
+  const zeros = Math.max(g.inC, g.outC);
   const xAt = 16;
   const dyAt = xAt + align(x.length);
   const uAt = dyAt + align(dy.length);
   const wAt = uAt + align(uSize);
   const zAt = wAt + align(wSize);
-  const sAt = zAt + align(g.inC);
-  const end = sAt + align(blockScratchBytes(g) / 4);
+  const tAt = zAt + align(zeros);
+  const sAt = tAt + align(72);
+  const end = sAt + align(gradScratchBytes(g) / 4);
   const { kernels, f32 } = scratchKernels(end * 4);
   f32.set(x, xAt);
   f32.set(dy, dyAt);
   f32.fill(0, uAt, uAt + uSize);
-  f32.fill(0, zAt, zAt + g.inC);
-  kernels.winogradGradU(...winogradGradArgs(
-    { x: xAt * 4, dy: dyAt * 4, du: uAt * 4, zero: zAt * 4, scratch: sAt * 4 },
+  f32.fill(0, zAt, zAt + zeros);
+  kernels.winograd4GradU(...winogradGradArgs(
+    {
+      x1: xAt * 4,
+      x2: xAt * 4,
+      dy: dyAt * 4,
+      du: uAt * 4,
+      zero: zAt * 4,
+      scratch: sAt * 4,
+    },
+    g.inC,
     0,
-    tileCount(g),
+    tileCount4(g),
     g,
   ));
-  kernels.winogradFilterFromGrad(uAt * 4, wAt * 4, g.inC, g.outC);
+  kernels.winograd4FilterFromGrad(uAt * 4, wAt * 4, tAt * 4, g.inC, g.outC);
   return f32.slice(wAt, wAt + wSize);
 }
 

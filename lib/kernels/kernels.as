@@ -9,6 +9,6 @@ export { softmaxXent } from "./loss/softmax_xent";
 export { reluGrad } from "./relu/relu_grad";
 export { upsample2x } from "./resample/upsample2x";
 export { adamUpdate } from "./optimizer/adam";
-export { winogradFilterFromGrad, winogradGradU } from "./conv/winograd_filter_grad";
+export { winograd4FilterFromGrad, winograd4GradU } from "./conv/winograd_filter_grad";
 export { winograd4Conv, winograd4Filter } from "./conv/winograd_conv";
 export { convSmall } from "./conv/direct_small";

@@ -6,7 +6,7 @@
  *   (tfjs-layers' fused convolutions always computed the first layer's);
  * - wasm: Conv2DBackpropFilter (missing there; SIMD), a fast
  *   Conv2DBackpropInput (a flipped forward convolution), 3x3 Conv2D and
- *   FusedConv2D by Winograd F(4x4, 3x3) (the filter gradient by F(2x2, 3x3)),
+ *   FusedConv2D by Winograd F(4x4, 3x3) (the filter gradient too),
  *   a 3x3 convolution of a channel concatenation that reads its inputs in
  *   place (concat_conv2d.ts), and Sum/Mean over
  *   leading axes (SIMD column sums, no transpose), Identity and same-dtype

@@ -252,15 +252,18 @@ export function gemm(
   }
 }
 
-/** dU[xi] += V[xi]' . D[xi] for the block's `count` tiles. */
+/**
+ * dU[xi] += V[xi]' . D[xi] for the block's `count` tiles, xi < planes (36
+ * for F(4x4, 3x3)).
+ */
 export function gemmT(
   vPtr: usize, dPtr: usize, duPtr: usize, count: i32, blockT: i32, C: i32,
-  K: i32,
+  K: i32, planes: i32,
 ): void {
   const vRS = <usize>C << 2;
   const dRS = <usize>K << 2;
   const duRS = <usize>K << 2;
-  for (let xi = 0; xi < 16; xi++) {
+  for (let xi = 0; xi < planes; xi++) {
     const v = vPtr + (<usize>(xi * blockT * C) << 2);
     const d = dPtr + (<usize>(xi * blockT * K) << 2);
     const du = duPtr + (<usize>(xi * C * K) << 2);

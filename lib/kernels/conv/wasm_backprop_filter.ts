@@ -1,7 +1,7 @@
 /**
  * Conv2DBackpropFilter for the wasm backend (which has none), with the
  * `dilations` attribute honoured (tfjs's op never passes it; the project's
- * Conv2D gradient does): Winograd F(2x2, 3x3) for 3x3 undilated stride-1
+ * Conv2D gradient does): Winograd F(4x4, 3x3) for 3x3 undilated stride-1
  * filters (winograd_filter_grad.ts), else a direct SIMD kernel.
  *
  * @module
@@ -84,7 +84,7 @@ function conv2dBackpropFilter(
     );
   }
   const g = convGeometry(x.shape, attrs.filterShape, attrs);
-  if (winogradApplies(g)) return winogradFilterGradWasm(backend, x, dy, g);
+  if (winogradApplies(g)) return winogradFilterGradWasm(backend, [x], dy, g);
   // The SIMD kernel reads x and dy on the backend's heap and accumulates
   // into the output tensor's memory. With helper threads the batch is cut
   // into chunks (their number fixed by the thread count alone, so results

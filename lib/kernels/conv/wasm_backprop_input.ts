@@ -1,6 +1,6 @@
 /**
  * Conv2DBackpropInput for the wasm backend, replacing its naive kernel: for
- * stride 1 the input gradient is a forward convolution (Winograd F(2x2, 3x3),
+ * stride 1 the input gradient is a forward convolution (Winograd F(4x4, 3x3),
  * wasm_conv2d.ts, for 3x3 undilated filters, else XNNPACK) of dy with
  * the filter flipped in space and in/out channels swapped (~10x faster).
  * Other strides go to the backend's own kernel.

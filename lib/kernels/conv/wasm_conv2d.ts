@@ -1,9 +1,9 @@
 /**
  * Conv2D and FusedConv2D (bias, linear or ReLU) for the wasm backend: 3x3,
  * stride 1, undilated convolutions (every convolution of the CNN and UNet but
- * the first) by Winograd F(2x2, 3x3) with the project's SIMD kernel
- * (gemm.as), 2.25x fewer multiplies than XNNPACK's direct
- * convolution. The 2x2 output tiles are split over the helper threads; a
+ * the first) by Winograd F(4x4, 3x3) with the project's SIMD kernel
+ * (winograd_conv.as, gemm.as), 4x fewer multiplies than XNNPACK's direct
+ * convolution. The 4x4 output tiles are split over the helper threads; a
  * tile's result never depends on which thread computed it. Everything else
  * goes to the backend's own kernels (XNNPACK).
  *

@@ -1,9 +1,10 @@
 /**
  * The filter gradient of 3x3, stride 1, undilated convolutions on the wasm
- * heap by Winograd F(2x2, 3x3) (gemm.as): the 2x2 output tiles are cut
- * into chunks (their number fixed by the thread count alone, so results
- * never depend on timing), each accumulating its own transformed gradient
- * dU; the chunks' dU are added in chunk order and turned into dW once.
+ * heap by Winograd F(4x4, 3x3) (winograd_filter_grad.as): the 4x4 output
+ * tiles are cut into chunks (their number fixed by the thread count alone,
+ * so results never depend on timing), each accumulating its own transformed
+ * gradient dU; the chunks' dU are added in chunk order and turned into dW
+ * once.
  *
  * @module
  */
@@ -13,9 +14,9 @@ import type { ConvGeometry } from "./conv_geometry.ts";
 import { runChunks } from "../plumbing/helper_threads.ts";
 import { heapAlloc, heapOffset } from "../plumbing/own_wasm.ts";
 import {
-  BLOCK_TILES,
-  blockScratchBytes,
-  tileCount,
+  BLOCK_TILES_GRAD,
+  gradScratchBytes,
+  tileCount4,
   winogradGradArgs,
 } from "./winograd.ts";
 import { tileChunks } from "./wasm_conv2d.ts";
@@ -25,26 +26,30 @@ const CHUNKS_PER_THREAD = 2;
 
 /**
  * dW [3, 3, C, K] of x and dy into a new tensor, for a geometry where
- * winogradApplies().
+ * winogradApplies(). `xs` is the input, or two inputs read as their
+ * concatenation on the channel axis (g.inC is the sum of their channels).
  */
 export function winogradFilterGradWasm(
   backend: BackendWasm,
-  x: tf.TensorInfo,
+  xs: tf.TensorInfo[],
   dy: tf.TensorInfo,
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([3, 3, g.inC, g.outC], "float32");
   const { memory, kernels, helpers, chunks } = tileChunks(
     backend,
-    tileCount(g),
+    tileCount4(g),
     CHUNKS_PER_THREAD,
-    BLOCK_TILES,
+    BLOCK_TILES_GRAD,
   );
-  const uFloats = 16 * g.inC * g.outC;
-  const scratchBytes = blockScratchBytes(g);
+  const uFloats = 36 * g.inC * g.outC;
+  const scratchBytes = gradScratchBytes(g);
+  // Per chunk its dU and its scratch, then a zero row (also the final
+  // transform's 288-byte temporary, after the zeros).
+  const zeroFloats = Math.max(g.inC, g.outC);
   const heap = heapAlloc(backend);
   const base = heap.malloc(
-    chunks.length * (4 * uFloats + scratchBytes) + 4 * g.inC,
+    chunks.length * (4 * uFloats + scratchBytes) + 4 * zeroFloats + 288,
   );
   const du = (i: number) => base + i * 4 * uFloats;
   const scratch = (i: number) =>
@@ -53,16 +58,22 @@ export function winogradFilterGradWasm(
   const f32 = (p: number, n: number) => new Float32Array(memory.buffer, p, n);
   try {
     f32(base, chunks.length * uFloats).fill(0);
-    f32(zero, g.inC).fill(0);
-    const x0 = heapOffset(backend, x.dataId);
-    const dy0 = heapOffset(backend, dy.dataId);
+    f32(zero, zeroFloats).fill(0);
+    const x1 = heapOffset(backend, xs[0].dataId);
+    const ptrs = {
+      x1,
+      x2: xs.length > 1 ? heapOffset(backend, xs[1].dataId) : x1,
+      dy: heapOffset(backend, dy.dataId),
+      zero,
+    };
     runChunks(
       kernels,
       helpers,
-      "winogradGradU",
+      "winograd4GradU",
       chunks.map(([t0, t1], i) =>
         winogradGradArgs(
-          { x: x0, dy: dy0, du: du(i), zero, scratch: scratch(i) },
+          { ...ptrs, du: du(i), scratch: scratch(i) },
+          xs[0].shape[3],
           t0,
           t1,
           g,
@@ -75,9 +86,10 @@ export function winogradFilterGradWasm(
       const part = f32(du(i), uFloats);
       for (let j = 0; j < uFloats; j++) total[j] += part[j];
     }
-    kernels.winogradFilterFromGrad(
+    kernels.winograd4FilterFromGrad(
       du(0),
       heapOffset(backend, out.dataId),
+      zero + 4 * zeroFloats,
       g.inC,
       g.outC,
     );

@@ -1,23 +1,16 @@
 /**
- * The 3x3, stride 1, undilated convolution by Winograd's minimal filtering:
- * the forward pass by F(4x4, 3x3) (lib/kernels/conv/winograd_conv.as, 36
- * multiplies per 4x4 outputs where a direct convolution needs 144), the
- * filter gradient by F(2x2, 3x3) (lib/kernels/conv/gemm.as). When they
- * apply, their argument lists, their scratch, and plain-array versions
- * (tests, benchmarks; the wasm backend runs them on its heap, see
- * wasm_conv2d.ts and wasm_winograd_filter_grad.ts).
+ * The 3x3, stride 1, undilated convolution by Winograd's minimal filtering
+ * F(4x4, 3x3), 36 multiplies per 4x4 outputs where a direct convolution needs
+ * 144: the forward pass (winograd_conv.as) and the filter gradient
+ * (winograd_filter_grad.as). When they apply, their argument lists and
+ * their scratch (the wasm backend runs them on its heap, see wasm_conv2d.ts
+ * and wasm_winograd_filter_grad.ts; bench/kernels/plain_arrays.ts on plain
+ * arrays).
  *
  * @module
  */
 import type { ConvGeometry } from "./conv_geometry.ts";
 import type { OwnWasmExports } from "../plumbing/own_wasm.ts";
-
-/**
- * Tiles per block: a block's transformed inputs and products,
- * 64 * BLOCK_TILES * (C + K) bytes, stay in L2 for the models' C and K
- * (16 to 48 measured within 20% of each other on the CNN's layers; 24 best).
- */
-export const BLOCK_TILES = 24;
 
 /**
  * True when Winograd computes this convolution: 3x3, stride 1,
@@ -27,16 +20,6 @@ export const BLOCK_TILES = 24;
 export function winogradApplies(g: ConvGeometry): boolean {
   return g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 &&
     g.dilationH === 1 && g.dilationW === 1 && g.inC >= 4 && g.outC >= 1;
-}
-
-/** Number of 2x2 output tiles (the unit the filter gradient splits work by). */
-export function tileCount(g: ConvGeometry): number {
-  return g.batch * Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2);
-}
-
-/** Bytes of one filter-gradient call's scratch (transformed inputs and gradients). */
-export function blockScratchBytes(g: ConvGeometry): number {
-  return 64 * BLOCK_TILES * (g.inC + g.outC);
 }
 
 /** The geometry both Winograd kernels take: H, W, C, OH, OW, K, pT, pL. */
@@ -114,17 +97,35 @@ export function winograd4Args(
 }
 
 /**
- * The filter-gradient kernel's arguments for tiles [t0, t1) (see
- * gemm.as): x [N, H, W, C], dy [N, OH, OW, K], du [16][C][K].
+ * Tiles per block of the filter-gradient kernel (a block's transformed
+ * inputs and output gradients take 144 * BLOCK_TILES_GRAD * (C + K) bytes).
+ */
+export const BLOCK_TILES_GRAD = 24;
+
+/**
+ * The filter-gradient kernel's arguments for 4x4 tiles [t0, t1) (see
+ * winograd_filter_grad.as): the input is x1's first `c1` channels then x2's
+ * (g.inC - c1; x2 is ignored when c1 is g.inC), dy [N, OH, OW, K],
+ * du [36][C][K].
  */
 export function winogradGradArgs(
-  ptrs: { x: number; dy: number; du: number; zero: number; scratch: number },
+  ptrs: {
+    x1: number;
+    x2: number;
+    dy: number;
+    du: number;
+    zero: number;
+    scratch: number;
+  },
+  c1: number,
   t0: number,
   t1: number,
   g: ConvGeometry,
-): Parameters<OwnWasmExports["winogradGradU"]> {
+): Parameters<OwnWasmExports["winograd4GradU"]> {
   return [
-    ptrs.x,
+    ptrs.x1,
+    ptrs.x2,
+    c1,
     ptrs.dy,
     ptrs.du,
     ptrs.zero,
@@ -132,6 +133,11 @@ export function winogradGradArgs(
     t0,
     t1,
     ...tileGeometry(g),
-    BLOCK_TILES,
+    BLOCK_TILES_GRAD,
   ];
+}
+
+/** Bytes of one filter-gradient call's scratch. */
+export function gradScratchBytes(g: ConvGeometry): number {
+  return 144 * BLOCK_TILES_GRAD * (g.inC + g.outC) + 1024;
 }

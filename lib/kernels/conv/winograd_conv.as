@@ -3,7 +3,7 @@
 // lib/kernels/plumbing/build.ts into lib/kernels/plumbing/kernels_wasm.ts.
 // The forward pass of every 3x3 convolution of the models (and the input
 // gradient, a forward conv with the flipped filter); the filter gradient is
-// winograd_filter_grad.as.
+// winograd_filter_grad.as (which shares this file's input transform).
 //
 // Each 4x4 block of outputs ("tile") comes from a 6x6 block of inputs:
 //   Y = A' [ (G g G') * (B' d B) ] A
@@ -101,7 +101,7 @@ export function winograd4Filter(
  * (NHWC with Cs channels at xPtr) and tiles [t0, t0 + count). C: the
  * channels of a V row (all sources); pixPtr: 144 bytes; tmpPtr: 576 bytes.
  */
-function inputTransform4(
+export function inputTransform4(
   xPtr: usize, Cs: i32, cOff: i32, vPtr: usize, zeroPtr: usize, pixPtr: usize,
   tmpPtr: usize, t0: i32, count: i32, blockT: i32, H: i32, W: i32, C: i32,
   tilesH: i32, tilesW: i32, pT: i32, pL: i32,

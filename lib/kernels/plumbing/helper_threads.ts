@@ -58,7 +58,7 @@ export const HELPER_KERNELS = [
   "maxPool2x2Grad",
   "upsample2x",
   "softmaxXent",
-  "winogradGradU",
+  "winograd4GradU",
   "winograd4Conv",
   "convSmall",
 ] as const;

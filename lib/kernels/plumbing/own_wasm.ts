@@ -96,11 +96,15 @@ export interface OwnWasmExports {
     pool: number,
   ): void;
   /**
-   * dU [16][C][K] += transformed filter gradient of 2x2 output tiles
-   * [tile0, tile1) (see ../conv/gemm.as); scratchPtr: 64 * blockT * (C + K).
+   * dU [36][C][K] += transformed filter gradient of 4x4 output tiles
+   * [tile0, tile1) for the input concat(x1, x2) (x1 has C1 of the C
+   * channels; see ../conv/winograd_filter_grad.as); zeroPtr: max(C, K)
+   * zeros; scratchPtr: 144 * blockT * (C + K) + 1024 bytes.
    */
-  winogradGradU(
-    xPtr: number,
+  winograd4GradU(
+    x1Ptr: number,
+    x2Ptr: number,
+    C1: number,
     dyPtr: number,
     duPtr: number,
     zeroPtr: number,
@@ -117,10 +121,11 @@ export interface OwnWasmExports {
     pL: number,
     blockT: number,
   ): void;
-  /** dW [3][3][C][K] = G' dU G from dU [16][C][K]. */
-  winogradFilterFromGrad(
+  /** dW [3][3][C][K] = G' dU G from dU [36][C][K]; tmpPtr: 288 bytes. */
+  winograd4FilterFromGrad(
     duPtr: number,
     dwPtr: number,
+    tmpPtr: number,
     C: number,
     K: number,
   ): void;

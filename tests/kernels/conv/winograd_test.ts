@@ -1,8 +1,7 @@
 /**
  * Winograd F(4x4, 3x3) (wasm Conv2D, FusedConv2D, the input gradient, the
- * convolution of a concatenation) and F(2x2, 3x3) (the filter gradient, the
- * plain-array versions) against tfjs-backend-cpu or a
- * float64 reference on odd shapes:
+ * filter gradient, the convolution of a concatenation, the plain-array
+ * versions) against tfjs-backend-cpu or a float64 reference on odd shapes:
  * odd output sizes (partial tiles), 'same' / 'valid' / explicit padding,
  * channel counts off multiples of 4 and 16, more tiles than one block, bias
  * and ReLU; convolutions it does not apply to go to XNNPACK.
@@ -12,6 +11,7 @@ import assert from "node:assert";
 import { convGeometry } from "../../../lib/kernels/conv/conv_geometry.ts";
 import {
   BLOCK_TILES4,
+  BLOCK_TILES_GRAD,
   tileCount4,
   winogradApplies,
 } from "../../../lib/kernels/conv/winograd.ts";
@@ -147,6 +147,18 @@ Deno.test("winogradFilterGradSimd matches the float64 JS reference", () => {
       `dW ${JSON.stringify([n, h, w, c, k, pad])}`,
     );
   }
+});
+
+Deno.test("winogradFilterGradSimd: several blocks, odd sizes", () => {
+  const [n, h, w, c, k] = [4, 21, 19, 7, 21];
+  const g = convGeometry([n, h, w, c], [3, 3, c, k], {
+    strides: 1,
+    pad: "same",
+  });
+  assert.ok(tileCount4(g) > 3 * BLOCK_TILES_GRAD);
+  const x = randomArray(n * h * w * c, 5);
+  const dy = randomArray(n * h * w * k, 6);
+  assertClose(winogradFilterGradSimd(x, dy, g), filterGradJs(x, dy, g), "dW");
 });
 
 Deno.test("convolutions Winograd does not take go to XNNPACK", async () => {
