@@ -8,8 +8,13 @@
 // @ts-ignore: decorator
 @inline function exp4(x: v128): v128 {
   // Below -87.3 exp underflows float32's normal range: clamp (gives ~1e-38).
-  x = f32x4.max(x, f32x4.splat(-87.3));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  // pmax (one instruction; max also orders NaNs and signed zeros).
+  x = f32x4.pmax(x, f32x4.splat(-87.3));
+  // n = round(x / ln 2) by adding 1.5 * 2^23: t's low mantissa bits then hold
+  // n (two's complement), which the shift below moves into the exponent field.
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)),
+    f32x4.splat(12582912.0));
+  const n = f32x4.sub(t, f32x4.splat(12582912.0));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -20,8 +25,7 @@
   p = f32x4.relaxed_madd(p, r, f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.relaxed_madd(p, f32x4.mul(r, r), r), f32x4.splat(1));
   // p * 2^n: add n to the exponent field.
-  const e = i32x4.shl(i32x4.trunc_sat_f32x4_s(n), 23);
-  return i32x4.add(p, e);
+  return i32x4.add(p, i32x4.shl(t, 23));
 }
 
 /**
@@ -44,22 +48,22 @@ export function softmaxXent(
   for (let r = 0; r < rows; r++) {
     const label = load<i32>(labelPtr + (<usize>r << 2));
     if (label < 0 || label >= C) return rows - r;
+    // The row's max and sum end up in every lane (shuffles, no scalar code).
     let m = v128.load(x);
-    for (let c = 4; c < C; c += 4) m = f32x4.max(m, v128.load(x + (<usize>c << 2)));
-    const mx = max(
-      max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
-      max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
-    );
-    const mv = f32x4.splat(mx);
+    for (let c = 4; c < C; c += 4) m = f32x4.pmax(m, v128.load(x + (<usize>c << 2)));
+    m = f32x4.pmax(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
+    const mv = f32x4.pmax(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
     let s = f32x4.splat(0);
     for (let c = 0; c < C; c += 4) {
       const e = exp4(f32x4.sub(v128.load(x + (<usize>c << 2)), mv));
       v128.store(g + (<usize>c << 2), e);
       s = f32x4.add(s, e);
     }
-    const sum = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) +
-      f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
-    const scale = f32x4.splat(inv / sum);
+    s = f32x4.add(s, v128.shuffle<f32>(s, s, 2, 3, 0, 1));
+    s = f32x4.add(s, v128.shuffle<f32>(s, s, 1, 0, 3, 2));
+    const sum = f32x4.extract_lane(s, 0);
+    const mx = f32x4.extract_lane(mv, 0);
+    const scale = f32x4.div(f32x4.splat(inv), s);
     for (let c = 0; c < C; c += 4) {
       const p = g + (<usize>c << 2);
       v128.store(p, f32x4.mul(v128.load(p), scale));
