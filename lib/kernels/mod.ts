@@ -41,6 +41,7 @@ import { flipFilterConfig } from "./conv/wasm_flip_filter.ts";
 import { resizeNearestConfig } from "./resample/wasm_resize_nearest.ts";
 import { adamConfig } from "./optimizer/wasm_adam.ts";
 import { registerReluGradient } from "./relu/relu_gradient.ts";
+import { registerConcatGradient } from "./copy/concat_gradient.ts";
 
 /** Registers (replacing any previous) one kernel config. */
 function replaceKernel(config: tf.KernelConfig): void {
@@ -62,10 +63,12 @@ export function registerOwnKernels(backendName: string): string[] {
     "Conv2D gradient (dilation)",
     "FusedConv2D gradient (dilation, lazy)",
     "Relu gradient (one kernel where there is one)",
+    "Concat gradient (a slice per input that needs one)",
   ];
   registerConv2dGradient();
   enableFusedConv2dGradient();
   registerReluGradient();
+  registerConcatGradient();
   if (backendName === "wasm") {
     if (!done.has(backendName)) {
       replaceKernel(conv2dBackpropFilterConfig);
@@ -93,7 +96,7 @@ export function registerOwnKernels(backendName: string): string[] {
       "Identity, Cast without copies (wasm)",
       "BatchNorm training forward and backward, fused (wasm)",
       "2x2 max-pool gradient, fused (wasm)",
-      "SplitV, Concat as block copies, contiguous Slice as one copy (wasm)",
+      "SplitV, Concat, column and contiguous Slice as block copies (wasm)",
       "softmax cross-entropy with its gradient, fused (wasm)",
       "Relu gradient, filter flip (wasm)",
       "x2 nearest upsampling (wasm)",

@@ -61,6 +61,7 @@ export const HELPER_KERNELS = [
   "winograd4GradU",
   "winograd4Conv",
   "convSmall",
+  "copyColumns",
 ] as const;
 
 /** A kernel a helper can run. */

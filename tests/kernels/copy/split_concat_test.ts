@@ -12,6 +12,8 @@ const cases: { shapes: number[][]; axis: number }[] = [
   { shapes: [[2, 3, 4], [2, 5, 4]], axis: 1 },
   { shapes: [[3, 4], [1, 4]], axis: 0 },
   { shapes: [[2, 0, 3], [2, 4, 3]], axis: 1 },
+  // Rows of 64 floats or more are copied by memory.copy.
+  { shapes: [[3, 70], [3, 66], [3, 2]], axis: 1 },
 ];
 
 Deno.test("wasm Concat and SplitV match tfjs-backend-cpu", async (t) => {
@@ -71,12 +73,13 @@ Deno.test("wasm Concat and SplitV match tfjs-backend-cpu", async (t) => {
   });
 });
 
-Deno.test("wasm Slice matches tfjs-backend-cpu (contiguous runs copied alone)", async (t) => {
+Deno.test("wasm Slice matches tfjs-backend-cpu (contiguous runs and column blocks copied alone)", async (t) => {
   await setUp();
   const shape = [5, 4, 3, 6];
   const data = [{ data: randomArray(size(shape), 90), shape }];
   // [begin, size]: contiguous runs (leading images, one row, part of one
-  // pixel, everything, nothing) and strided ones (the backend's own kernel).
+  // pixel, everything, nothing), blocks of columns, and strided ones (the
+  // backend's own kernel).
   const slices: [number[], number[]][] = [
     [[0, 0, 0, 0], [1, 4, 3, 6]],
     [[2, 0, 0, 0], [3, -1, -1, -1]],
@@ -86,6 +89,10 @@ Deno.test("wasm Slice matches tfjs-backend-cpu (contiguous runs copied alone)", 
     [[1, 0, 0, 0], [0, 4, 3, 6]],
     [[0, 1, 0, 0], [5, 2, 3, 6]],
     [[0, 0, 0, 2], [2, 4, 3, 3]],
+    // a block of columns (one axis partial: the Concat gradient's slices)
+    [[0, 0, 0, 2], [5, 4, 3, 3]],
+    [[0, 0, 1, 0], [5, 4, 2, 6]],
+    [[0, 0, 0, 5], [5, 4, 3, 1]],
   ];
   const f = (x: tf.Tensor) =>
     slices.map(([b, s]) => tf.slice(x, b, s).reshape([-1]));

@@ -79,6 +79,12 @@ Deno.test("own kernels on 2 threads match the references", async () => {
     "cross-entropy gradient",
     "3x3 conv + bias + relu",
     "3x3 conv input gradient",
+    "concat conv + relu",
+    "concat conv + relu + pool",
+    "small conv + relu + pool",
+    "3x3 filter gradient",
+    "concat",
+    "concat gradient",
   ];
   want.forEach((w, i) =>
     assertClose(Float32Array.from(got.glue[i]), w, names[i])
