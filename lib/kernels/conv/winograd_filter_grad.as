@@ -27,12 +27,17 @@ import { inputTransform4 } from "./winograd_conv";
   return f32x4.splat(x);
 }
 
+/** 2x, 4x: exact, so adds give the same bits as multiplies, without a constant. */
+@inline function x2(v: v128): v128 { return f32x4.add(v, v); }
+@inline function x4(v: v128): v128 { return x2(x2(v)); }
+
 /** A (= A' transposed) applied to (y0..y3): 6 values at q, q + s, ..., q + 5s. */
 @inline function aRows(q: usize, s: usize, y0: v128, y1: v128, y2: v128,
   y3: v128, full: bool): void {
   const s02 = f32x4.add(y0, y2), s13 = f32x4.add(y1, y3);
-  const u = f32x4.add(y0, f32x4.mul(k(4), y2));
-  const w = f32x4.add(f32x4.mul(k(2), y1), f32x4.mul(k(8), y3));
+  // y0 + 4 y2 and 2 y1 + 8 y3 = 2 (y1 + 4 y3), by adds (no constants).
+  const u = f32x4.add(y0, x4(y2));
+  const w = x2(f32x4.add(y1, x4(y3)));
   st(q, y0, full);
   st(q + s, f32x4.add(s02, s13), full);
   st(q + 2 * s, f32x4.sub(s02, s13), full);
@@ -67,27 +72,33 @@ function gradTransform4(
       }
     }
     const dRow = dPtr + (<usize>(i * K) << 2);
-    for (let kk = 0; kk < K;) {
-      const full = kk + 4 <= K;
-      const o = <usize>kk << 2;
-      // Rows a of dY A': tmp[a][s] at tmp + (a * 6 + s) * 16.
-      for (let a = 0; a < 4; a++) {
-        const pa = rowsPtr + (<usize>a << 4);
-        aRows(tmpPtr + <usize>(a * 96), 16,
-          ld(<usize>load<u32>(pa) + o, full),
-          ld(<usize>load<u32>(pa, 4) + o, full),
-          ld(<usize>load<u32>(pa, 8) + o, full),
-          ld(<usize>load<u32>(pa, 12) + o, full), true);
-      }
-      // Columns s of A (dY A'): planes r * 6 + s, r = 0..5.
-      const q = dRow + o;
-      for (let s = 0; s < 6; s++) {
-        const ts = tmpPtr + (<usize>s << 4);
-        aRows(q + <usize>s * plane, 6 * plane, v128.load(ts),
-          v128.load(ts, 96), v128.load(ts, 192), v128.load(ts, 288), full);
-      }
-      kk += full ? 4 : 1;
-    }
+    let kk = 0;
+    for (; kk + 4 <= K; kk += 4) gradColumns(dRow, rowsPtr, tmpPtr, kk, plane, true);
+    for (; kk < K; kk++) gradColumns(dRow, rowsPtr, tmpPtr, kk, plane, false);
+  }
+}
+
+/** One tile's D for channels kk.. (4 of them, or 1 when !full). */
+@inline function gradColumns(
+  dRow: usize, rowsPtr: usize, tmpPtr: usize, kk: i32, plane: usize,
+  full: bool,
+): void {
+  const o = <usize>kk << 2;
+  // Rows a of dY A': tmp[a][s] at tmp + (a * 6 + s) * 16.
+  for (let a = 0; a < 4; a++) {
+    const pa = rowsPtr + (<usize>a << 4);
+    aRows(tmpPtr + <usize>(a * 96), 16,
+      ld(<usize>load<u32>(pa) + o, full),
+      ld(<usize>load<u32>(pa, 4) + o, full),
+      ld(<usize>load<u32>(pa, 8) + o, full),
+      ld(<usize>load<u32>(pa, 12) + o, full), true);
+  }
+  // Columns s of A (dY A'): planes r * 6 + s, r = 0..5.
+  const q = dRow + o;
+  for (let s = 0; s < 6; s++) {
+    const ts = tmpPtr + (<usize>s << 4);
+    aRows(q + <usize>s * plane, 6 * plane, v128.load(ts),
+      v128.load(ts, 96), v128.load(ts, 192), v128.load(ts, 288), full);
   }
 }
 
