@@ -3,7 +3,8 @@
  * with the narrowest permissions it needs: read the project and Deno's npm
  * cache (tfjs-backend-wasm reads its .wasm files from there), run
  * /usr/bin/python3 (the PyTorch reference), read COLOURLAB_BACKEND and
- * COLOURLAB_THREADS, and the CPU model (`--allow-sys=cpus`). No writes, no
+ * COLOURLAB_THREADS, the CPU model and the load average
+ * (`--allow-sys=cpus,loadavg`). No writes, no
  * network.
  *
  * @module
@@ -21,7 +22,7 @@ export async function benchCommand(argv: string[]): Promise<string[]> {
     `--allow-read=${read}`,
     `--allow-run=${PYTHON}`,
     "--allow-env=COLOURLAB_BACKEND,COLOURLAB_THREADS",
-    "--allow-sys=cpus",
+    "--allow-sys=cpus,loadavg",
     `${PROJECT_ROOT}/bench/bench.ts`,
     ...argv,
   ];

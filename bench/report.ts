@@ -28,6 +28,11 @@ export interface RunFacts {
   torchFrozen: boolean | null;
   /** tfjs inference ran the folded plan (lib/models/inference.ts), not model.apply. */
   tfjsFolded: boolean;
+  /** The CPU model ("unknown" without permission). */
+  cpu: string;
+  /** 1-, 5- and 15-minute load averages before and after the bench (null: unknown). */
+  loadAvgBefore: [number, number, number] | null;
+  loadAvgAfter: [number, number, number] | null;
 }
 
 /** Images per second over all steps (null without steps). */
@@ -77,6 +82,9 @@ export function rowJson(r: Row, facts: RunFacts): Record<string, unknown> {
     torchDevice: facts.torchDevice,
     torchFrozen: facts.torchFrozen,
     tfjsFolded: facts.tfjsFolded,
+    cpu: facts.cpu,
+    loadAvgBefore: facts.loadAvgBefore,
+    loadAvgAfter: facts.loadAvgAfter,
   };
 }
 
