@@ -31,8 +31,8 @@
     let xr = xp + <usize>r * xRS;
     let dr = dyp + <usize>r * dyRS;
     for (let i = 0; i < cols; i++) {
-      const x0 = f32x4.splat(load<f32>(xr));
-      const x1 = f32x4.splat(load<f32>(xr, 4));
+      const x0 = v128.load32_splat(xr);
+      const x1 = v128.load32_splat(xr, 4);
       const d0 = v128.load(dr), d1 = v128.load(dr, 16);
       const d2 = v128.load(dr, 32), d3 = v128.load(dr, 48);
       a00 = f32x4.relaxed_madd(x0, d0, a00);
@@ -64,8 +64,8 @@
     let xr = xp + <usize>r * xRS;
     let dr = dyp + <usize>r * dyRS;
     for (let i = 0; i < cols; i++) {
-      const x0 = f32x4.splat(load<f32>(xr));
-      const x1 = f32x4.splat(load<f32>(xr, 4));
+      const x0 = v128.load32_splat(xr);
+      const x1 = v128.load32_splat(xr, 4);
       const d0 = v128.load(dr), d1 = v128.load(dr, 16);
       a00 = f32x4.relaxed_madd(x0, d0, a00);
       a01 = f32x4.relaxed_madd(x0, d1, a01);
@@ -90,7 +90,7 @@
     let xr = xp + <usize>r * xRS;
     let dr = dyp + <usize>r * dyRS;
     for (let i = 0; i < cols; i++) {
-      const x0 = f32x4.splat(load<f32>(xr));
+      const x0 = v128.load32_splat(xr);
       a0 = f32x4.relaxed_madd(x0, v128.load(dr), a0);
       a1 = f32x4.relaxed_madd(x0, v128.load(dr, 16), a1);
       a2 = f32x4.relaxed_madd(x0, v128.load(dr, 32), a2);
@@ -113,7 +113,7 @@
     let xr = xp + <usize>r * xRS;
     let dr = dyp + <usize>r * dyRS;
     for (let i = 0; i < cols; i++) {
-      const x0 = f32x4.splat(load<f32>(xr));
+      const x0 = v128.load32_splat(xr);
       a0 = f32x4.relaxed_madd(x0, v128.load(dr), a0);
       a1 = f32x4.relaxed_madd(x0, v128.load(dr, 16), a1);
       xr += xCS;
@@ -134,8 +134,8 @@
     let dr = dyp + <usize>r * dyRS;
     for (let i = 0; i < cols; i++) {
       const d0 = v128.load(dr);
-      a0 = f32x4.relaxed_madd(f32x4.splat(load<f32>(xr)), d0, a0);
-      a1 = f32x4.relaxed_madd(f32x4.splat(load<f32>(xr, 4)), d0, a1);
+      a0 = f32x4.relaxed_madd(v128.load32_splat(xr), d0, a0);
+      a1 = f32x4.relaxed_madd(v128.load32_splat(xr, 4), d0, a1);
       xr += xCS;
       dr += dyCS;
     }
@@ -154,7 +154,7 @@
     let xr = xp + <usize>r * xRS;
     let dr = dyp + <usize>r * dyRS;
     for (let i = 0; i < cols; i++) {
-      a0 = f32x4.relaxed_madd(f32x4.splat(load<f32>(xr)), v128.load(dr), a0);
+      a0 = f32x4.relaxed_madd(v128.load32_splat(xr), v128.load(dr), a0);
       xr += xCS;
       dr += dyCS;
     }

@@ -27,7 +27,7 @@ import { ld, st } from "../plumbing/lanes";
       const xp = xImg + (<usize>((iy * W + ix) * C) << 2);
       let wp = w + <usize>(ky * 3 + kx) * tapB;
       for (let c = 0; c < C; c++) {
-        const x = f32x4.splat(load<f32>(xp + (<usize>c << 2)));
+        const x = v128.load32_splat(xp + (<usize>c << 2));
         a0 = f32x4.relaxed_madd(x, v128.load(wp), a0);
         a1 = f32x4.relaxed_madd(x, v128.load(wp, 16), a1);
         a2 = f32x4.relaxed_madd(x, v128.load(wp, 32), a2);
@@ -58,7 +58,7 @@ import { ld, st } from "../plumbing/lanes";
       const xp = xImg + (<usize>((iy * W + ix) * C) << 2);
       let wp = w + <usize>(ky * 3 + kx) * tapB;
       for (let c = 0; c < C; c++) {
-        a = f32x4.relaxed_madd(f32x4.splat(load<f32>(xp + (<usize>c << 2))),
+        a = f32x4.relaxed_madd(v128.load32_splat(xp + (<usize>c << 2)),
           ld(wp, full), a);
         wp += <usize>K << 2;
       }

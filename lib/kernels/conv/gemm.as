@@ -29,8 +29,8 @@ import { ld, st } from "../plumbing/lanes";
   let p = v;
   let w = u;
   for (let c = 0; c < C; c++) {
-    const x0 = f32x4.splat(load<f32>(p));
-    const x1 = f32x4.splat(load<f32>(p + vRS));
+    const x0 = v128.load32_splat(p);
+    const x1 = v128.load32_splat(p + vRS);
     let y = v128.load(w);
     a00 = f32x4.relaxed_madd(x0, y, a00);
     a10 = f32x4.relaxed_madd(x1, y, a10);
@@ -63,8 +63,8 @@ import { ld, st } from "../plumbing/lanes";
   let p = v;
   let w = u;
   for (let c = 0; c < C; c++) {
-    const x0 = f32x4.splat(load<f32>(p));
-    const x1 = f32x4.splat(load<f32>(p + 1 * vRS));
+    const x0 = v128.load32_splat(p);
+    const x1 = v128.load32_splat(p + 1 * vRS);
     let y = v128.load(w);
     a00 = f32x4.relaxed_madd(x0, y, a00);
     a10 = f32x4.relaxed_madd(x1, y, a10);
@@ -109,8 +109,8 @@ import { ld, st } from "../plumbing/lanes";
   let p = v;
   let w = u;
   for (let c = 0; c < C; c++) {
-    const x0 = f32x4.splat(load<f32>(p));
-    const x1 = f32x4.splat(load<f32>(p + vRS));
+    const x0 = v128.load32_splat(p);
+    const x1 = v128.load32_splat(p + vRS);
     const y0 = v128.load(w), y1 = v128.load(w, 16);
     a00 = f32x4.relaxed_madd(x0, y0, a00);
     a01 = f32x4.relaxed_madd(x0, y1, a01);
@@ -132,7 +132,7 @@ import { ld, st } from "../plumbing/lanes";
   let p = v;
   let w = u;
   for (let c = 0; c < C; c++) {
-    a = f32x4.relaxed_madd(f32x4.splat(load<f32>(p)), ld(w, full), a);
+    a = f32x4.relaxed_madd(v128.load32_splat(p), ld(w, full), a);
     p += 4;
     w += uRS;
   }
@@ -267,7 +267,7 @@ export function gemm(
   let p = v;
   let w = d;
   for (let t = 0; t < count; t++) {
-    a = f32x4.relaxed_madd(f32x4.splat(load<f32>(p)), ld(w, full), a);
+    a = f32x4.relaxed_madd(v128.load32_splat(p), ld(w, full), a);
     p += vRS;
     w += dRS;
   }

@@ -4,7 +4,7 @@
 
 /** 4 floats at p, or the float at p in every lane when !full. */
 @inline export function ld(p: usize, full: bool): v128 {
-  return full ? v128.load(p) : f32x4.splat(load<f32>(p));
+  return full ? v128.load(p) : v128.load32_splat(p);
 }
 
 /** v to p, or its lane 0 when !full. */
