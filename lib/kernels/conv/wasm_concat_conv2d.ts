@@ -13,66 +13,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { CONCAT_CONV2D } from "./concat_conv2d.ts";
 import { convGeometry } from "./conv_geometry.ts";
-import { runChunks } from "../plumbing/helper_threads.ts";
-import { heapAlloc, heapOffset } from "../plumbing/own_wasm.ts";
 import { winogradApplies } from "./winograd.ts";
-import { tileChunks, winogradConvWasm } from "./wasm_conv2d.ts";
-
-/** Image chunks per thread for the direct convolution. */
-const CHUNKS_PER_THREAD = 4;
-
-/** The direct convolution of one input with few channels. */
-function convSmallWasm(
-  backend: BackendWasm,
-  x: tf.TensorInfo,
-  filter: tf.TensorInfo,
-  bias: tf.TensorInfo,
-  relu: boolean,
-  pool: boolean,
-): tf.TensorInfo {
-  const [n, h, w, c] = x.shape;
-  const k = filter.shape[3];
-  const s = pool ? 2 : 1;
-  const out = backend.makeOutput([n, h / s, w / s, k], "float32");
-  if (out.shape.some((d) => d === 0)) return out;
-  // Images are the units: one needs no other image's data.
-  const { kernels, helpers, chunks } = tileChunks(
-    backend,
-    n,
-    CHUNKS_PER_THREAD,
-    1,
-  );
-  const heap = heapAlloc(backend);
-  const acc = heap.malloc(256 * chunks.length);
-  try {
-    const ptrs = [
-      heapOffset(backend, x.dataId),
-      heapOffset(backend, filter.dataId),
-      heapOffset(backend, bias.dataId),
-      heapOffset(backend, out.dataId),
-    ];
-    runChunks(
-      kernels,
-      helpers,
-      "convSmall",
-      chunks.map(([n0, n1], i) => [
-        ...ptrs,
-        acc + 256 * i,
-        n0,
-        n1,
-        h,
-        w,
-        c,
-        k,
-        relu ? 1 : 0,
-        pool ? 1 : 0,
-      ]),
-    );
-  } finally {
-    heap.free(acc);
-  }
-  return out;
-}
+import { convSmallWasm, winogradConvWasm } from "./wasm_conv2d.ts";
 
 function concatConv2d(args: {
   inputs: tf.NamedTensorInfoMap;

@@ -78,14 +78,14 @@ export interface OwnWasmExports {
   /**
    * y = act(b + conv3x3(x, w)), 'same', for images [n0, n1), direct (few
    * input channels; see ../conv/direct_small.as), 2x2 max-pooled if pool is 1;
-   * accPtr: 256 bytes.
+   * padPtr: (H + 2) * (W + 2) * C * 4 bytes.
    */
   convSmall(
     xPtr: number,
     wPtr: number,
     bPtr: number,
     yPtr: number,
-    accPtr: number,
+    padPtr: number,
     n0: number,
     n1: number,
     H: number,

@@ -161,11 +161,13 @@ Deno.test("winogradFilterGradSimd: several blocks, odd sizes", () => {
   assertClose(winogradFilterGradSimd(x, dy, g), filterGradJs(x, dy, g), "dW");
 });
 
-Deno.test("convolutions Winograd does not take go to XNNPACK", async () => {
+Deno.test("convolutions Winograd does not take go to the direct kernel (one input channel) or XNNPACK", async () => {
   await setUp();
   const cases: [number[], number[], number, number, string][] = [
     // [x shape, filter shape, stride, dilation, activation]
     [[2, 9, 8, 1, 0], [3, 3, 1, 32], 1, 1, "relu"], // one input channel
+    [[3, 7, 10, 1, 0], [3, 3, 1, 7], 1, 1, "linear"], // the same, K = 7
+    [[2, 9, 8, 2, 0], [3, 3, 2, 32], 1, 1, "relu"], // two input channels
     [[2, 9, 8, 6, 0], [3, 3, 6, 8], 2, 1, "linear"], // stride 2
     [[2, 9, 8, 6, 0], [3, 3, 6, 8], 1, 2, "relu"], // dilation 2
     [[2, 9, 8, 6, 0], [5, 5, 6, 8], 1, 1, "linear"], // 5x5
@@ -208,6 +210,11 @@ const concatShapes: [number, number, number, number, number, number][] = [
   [3, 12, 6, 1, 0, 32],
   [2, 7, 10, 3, 0, 19],
   [1, 6, 18, 2, 0, 4],
+  // one input channel: output channels off multiples of 4, widths off
+  // multiples of 4 (the direct kernel's overlapping last group), and under 4
+  [2, 7, 9, 1, 0, 7],
+  [1, 4, 10, 1, 0, 6],
+  [2, 5, 3, 1, 0, 9],
 ];
 
 Deno.test("concatConv2d on wasm (one kernel: no concatenation, no full-size output) matches concat + conv + pool on cpu", async (t) => {
