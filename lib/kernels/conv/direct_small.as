@@ -14,6 +14,9 @@
 // 8 output channels (8 accumulators, 4 broadcast inputs, 2 weight vectors),
 // then 4 and 1 channels at a time.
 
+// Max-pooling and ReLU use pmax (b < a ? a : b, one instruction): V8's
+// f32x4.max adds NaN and signed-zero fix-ups (only -0 vs +0 can differ).
+
 import { ld, st } from "../plumbing/lanes";
 
 /** Copies image x (H x W x C) into pad ((H + 2) x (W + 2) x C, zero border). */
@@ -69,21 +72,21 @@ import { ld, st } from "../plumbing/lanes";
   }
   const zero = f32x4.splat(0);
   if (pool) {
-    let m0 = f32x4.max(f32x4.max(a00, a10), f32x4.max(a20, a30));
-    let m1 = f32x4.max(f32x4.max(a01, a11), f32x4.max(a21, a31));
+    let m0 = f32x4.pmax(f32x4.pmax(a00, a10), f32x4.pmax(a20, a30));
+    let m1 = f32x4.pmax(f32x4.pmax(a01, a11), f32x4.pmax(a21, a31));
     if (relu) {
-      m0 = f32x4.max(m0, zero);
-      m1 = f32x4.max(m1, zero);
+      m0 = f32x4.pmax(m0, zero);
+      m1 = f32x4.pmax(m1, zero);
     }
     v128.store(y0, m0);
     v128.store(y0, m1, 16);
     return;
   }
   if (relu) {
-    a00 = f32x4.max(a00, zero); a01 = f32x4.max(a01, zero);
-    a10 = f32x4.max(a10, zero); a11 = f32x4.max(a11, zero);
-    a20 = f32x4.max(a20, zero); a21 = f32x4.max(a21, zero);
-    a30 = f32x4.max(a30, zero); a31 = f32x4.max(a31, zero);
+    a00 = f32x4.pmax(a00, zero); a01 = f32x4.pmax(a01, zero);
+    a10 = f32x4.pmax(a10, zero); a11 = f32x4.pmax(a11, zero);
+    a20 = f32x4.pmax(a20, zero); a21 = f32x4.pmax(a21, zero);
+    a30 = f32x4.pmax(a30, zero); a31 = f32x4.pmax(a31, zero);
   }
   v128.store(y0, a00); v128.store(y0, a01, 16);
   v128.store(y1, a10); v128.store(y1, a11, 16);
@@ -117,14 +120,14 @@ import { ld, st } from "../plumbing/lanes";
   }
   const zero = f32x4.splat(0);
   if (pool) {
-    let m = f32x4.max(f32x4.max(a0, a1), f32x4.max(a2, a3));
-    if (relu) m = f32x4.max(m, zero);
+    let m = f32x4.pmax(f32x4.pmax(a0, a1), f32x4.pmax(a2, a3));
+    if (relu) m = f32x4.pmax(m, zero);
     st(y0, m, full);
     return;
   }
   if (relu) {
-    a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero);
-    a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero);
+    a0 = f32x4.pmax(a0, zero); a1 = f32x4.pmax(a1, zero);
+    a2 = f32x4.pmax(a2, zero); a3 = f32x4.pmax(a3, zero);
   }
   st(y0, a0, full); st(y1, a1, full); st(y2, a2, full); st(y3, a3, full);
 }
@@ -218,8 +221,8 @@ import { ld, st } from "../plumbing/lanes";
   a11 = f32x4.relaxed_madd(x, w7, a11);
   x = v128.load32_splat(p + 3 * prow, 12);
   a11 = f32x4.relaxed_madd(x, w8, a11);
-  let m = f32x4.max(f32x4.max(a00, a01), f32x4.max(a10, a11));
-  if (relu) m = f32x4.max(m, f32x4.splat(0));
+  let m = f32x4.pmax(f32x4.pmax(a00, a01), f32x4.pmax(a10, a11));
+  if (relu) m = f32x4.pmax(m, f32x4.splat(0));
   st(y, m, full);
 }
 
@@ -291,8 +294,8 @@ import { ld, st } from "../plumbing/lanes";
   a3 = f32x4.relaxed_madd(x, w8, a3);
   if (relu) {
     const zero = f32x4.splat(0);
-    a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero);
-    a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero);
+    a0 = f32x4.pmax(a0, zero); a1 = f32x4.pmax(a1, zero);
+    a2 = f32x4.pmax(a2, zero); a3 = f32x4.pmax(a3, zero);
   }
   st(y, a0, full); st(y + yPix, a1, full);
   st(y + 2 * yPix, a2, full); st(y + 3 * yPix, a3, full);

@@ -11,6 +11,9 @@
 // same 16 outputs). The 36 products are matrix products [tiles x C] . [C x K]
 // in the same register tiles as gemm.as (its `gemm`, over 36 planes).
 //
+// Max-pooling and ReLU use pmax (b < a ? a : b, one instruction): V8's
+// f32x4.max adds NaN and signed-zero fix-ups (only -0 vs +0 can differ).
+//
 // The input may be two tensors read as one concatenated on the channel axis
 // (x1's C1 channels, then x2's C - C1): a UNet skip connection followed by
 // its conv, without the concatenated copy.
@@ -252,12 +255,12 @@ function outputTransform4(
       const ya = y0 + <usize>(a >> 1) * row + o;
       for (let j = 0; j < cols; j += 2) {
         const p = r0 + (<usize>j << 4);
-        let v = f32x4.max(
-          f32x4.max(v128.load(p), v128.load(p, 16)),
-          f32x4.max(v128.load(p, 64), v128.load(p, 80)),
+        let v = f32x4.pmax(
+          f32x4.pmax(v128.load(p), v128.load(p, 16)),
+          f32x4.pmax(v128.load(p, 64), v128.load(p, 80)),
         );
         v = f32x4.add(b, v);
-        if (relu) v = f32x4.max(v, zero);
+        if (relu) v = f32x4.pmax(v, zero);
         st(ya + <usize>(j >> 1) * pix, v, full);
       }
     }
@@ -267,7 +270,7 @@ function outputTransform4(
       const ya = y0 + <usize>a * row + o;
       for (let j = 0; j < cols; j++) {
         let v = f32x4.add(b, v128.load(ra + (<usize>j << 4)));
-        if (relu) v = f32x4.max(v, zero);
+        if (relu) v = f32x4.pmax(v, zero);
         st(ya + <usize>j * pix, v, full);
       }
     }
