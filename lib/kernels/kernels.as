@@ -8,6 +8,7 @@ export { copyColumns } from "./copy/copy_columns";
 export { softmaxXent } from "./loss/softmax_xent";
 export { reluGrad } from "./relu/relu_grad";
 export { upsample2x } from "./resample/upsample2x";
+export { upsample2xGrad } from "./resample/upsample2x_grad";
 export { adamUpdate } from "./optimizer/adam";
 export { winograd4FilterFromGrad, winograd4GradU } from "./conv/winograd_filter_grad";
 export { winograd4Conv, winograd4Filter } from "./conv/winograd_conv";

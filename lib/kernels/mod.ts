@@ -39,6 +39,7 @@ import { softmaxXentConfig } from "./loss/wasm_softmax_cross_entropy.ts";
 import { reluGradConfig } from "./relu/wasm_relu.ts";
 import { flipFilterConfig } from "./conv/wasm_flip_filter.ts";
 import { resizeNearestConfig } from "./resample/wasm_resize_nearest.ts";
+import { upsample2xGradConfig } from "./resample/wasm_upsample2x_grad.ts";
 import { adamConfig } from "./optimizer/wasm_adam.ts";
 import { registerReluGradient } from "./relu/relu_gradient.ts";
 import { registerConcatGradient } from "./copy/concat_gradient.ts";
@@ -84,6 +85,7 @@ export function registerOwnKernels(backendName: string): string[] {
       replaceKernel(reluGradConfig);
       replaceKernel(flipFilterConfig);
       replaceKernel(resizeNearestConfig());
+      replaceKernel(upsample2xGradConfig);
       replaceKernel(adamConfig);
       markDilationAwareFilterGrad("wasm");
     }
@@ -99,7 +101,7 @@ export function registerOwnKernels(backendName: string): string[] {
       "SplitV, Concat, column and contiguous Slice as block copies (wasm)",
       "softmax cross-entropy with its gradient, fused (wasm)",
       "Relu gradient, filter flip (wasm)",
-      "x2 nearest upsampling (wasm)",
+      "x2 nearest upsampling and its gradient (wasm)",
       "Adam step, fused (wasm)",
     );
   }

@@ -62,6 +62,7 @@ export const HELPER_KERNELS = [
   "winograd4Conv",
   "convSmall",
   "copyColumns",
+  "upsample2xGrad",
 ] as const;
 
 /** A kernel a helper can run. */

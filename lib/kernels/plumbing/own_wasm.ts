@@ -220,6 +220,17 @@ export interface OwnWasmExports {
     bc2Sqrt: number,
     eps: number,
   ): void;
+  /**
+   * The x2 upsampling gradient: sums of 2x2 blocks of dy into dx rows
+   * [0, rows) (see ../resample/upsample2x_grad.as).
+   */
+  upsample2xGrad(
+    dyPtr: number,
+    dxPtr: number,
+    rows: number,
+    OW: number,
+    C: number,
+  ): void;
   /** Nearest x2 upsampling of NHWC data (see ../resample/upsample2x.as). */
   upsample2x(
     srcPtr: number,

@@ -75,6 +75,7 @@ Deno.test("own kernels on 2 threads match the references", async () => {
     "relu dx",
     "max-pool dx",
     "upsampling",
+    "upsampling gradient",
     "cross-entropy",
     "cross-entropy gradient",
     "3x3 conv + bias + relu",
