@@ -2,6 +2,7 @@
 // lib/kernels/plumbing/build.ts). Each kernel lives in its own file.
 export { filterGrad } from "./conv/direct_filter_grad";
 export { columnSums } from "./reduce/column_sums";
+export { addPartials } from "./reduce/add_partials";
 export { channelAffine, columnCentredDots } from "./batch_norm/channel_ops";
 export { maxPool2x2Grad } from "./resample/max_pool_grad";
 export { copyColumns } from "./copy/copy_columns";

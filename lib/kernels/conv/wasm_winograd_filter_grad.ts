@@ -20,6 +20,7 @@ import {
   winogradGradArgs,
 } from "./winograd.ts";
 import { tileChunks } from "./wasm_conv2d.ts";
+import { addPartials } from "../reduce/wasm_add_partials.ts";
 
 /** Tile chunks per thread (a descheduled thread holds up one chunk). */
 const CHUNKS_PER_THREAD = 2;
@@ -81,11 +82,7 @@ export function winogradFilterGradWasm(
       ),
       (i) => f32(du(i), uFloats).fill(0),
     );
-    const total = f32(du(0), uFloats);
-    for (let i = 1; i < chunks.length; i++) {
-      const part = f32(du(i), uFloats);
-      for (let j = 0; j < uFloats; j++) total[j] += part[j];
-    }
+    addPartials(backend, base, uFloats, chunks.length);
     kernels.winograd4FilterFromGrad(
       du(0),
       heapOffset(backend, out.dataId),

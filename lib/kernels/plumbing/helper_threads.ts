@@ -63,6 +63,7 @@ export const HELPER_KERNELS = [
   "convSmall",
   "copyColumns",
   "upsample2xGrad",
+  "addPartials",
 ] as const;
 
 /** A kernel a helper can run. */

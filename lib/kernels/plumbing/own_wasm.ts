@@ -129,6 +129,17 @@ export interface OwnWasmExports {
     C: number,
     K: number,
   ): void;
+  /**
+   * part0[j] = part0[j] + part1[j] + ... (in part order) for j in [j0, j1);
+   * part i at base + i * strideB (see ../reduce/add_partials.as).
+   */
+  addPartials(
+    base: number,
+    strideB: number,
+    parts: number,
+    j0: number,
+    j1: number,
+  ): void;
   /** out[c] = scale * sum_r x[r, c] (see ../reduce/column_sums.as); tmp: 12*C bytes. */
   columnSums(
     xPtr: number,
