@@ -8,6 +8,7 @@ export { maxPool2x2Grad } from "./resample/max_pool_grad";
 export { copyColumns } from "./copy/copy_columns";
 export { softmaxXent } from "./loss/softmax_xent";
 export { reluGrad } from "./relu/relu_grad";
+export { relu } from "./relu/relu";
 export { upsample2x } from "./resample/upsample2x";
 export { upsample2xGrad } from "./resample/upsample2x_grad";
 export { adamUpdate } from "./optimizer/adam";

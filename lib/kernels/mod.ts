@@ -36,7 +36,7 @@ import { batchNormTrainConfigs } from "./batch_norm/wasm_batch_norm_train.ts";
 import { maxPoolGradConfig } from "./resample/wasm_max_pool_grad.ts";
 import { splitConcatConfigs } from "./copy/wasm_split_concat.ts";
 import { softmaxXentConfig } from "./loss/wasm_softmax_cross_entropy.ts";
-import { reluGradConfig } from "./relu/wasm_relu.ts";
+import { reluConfig, reluGradConfig } from "./relu/wasm_relu.ts";
 import { flipFilterConfig } from "./conv/wasm_flip_filter.ts";
 import { resizeNearestConfig } from "./resample/wasm_resize_nearest.ts";
 import { upsample2xGradConfig } from "./resample/wasm_upsample2x_grad.ts";
@@ -82,6 +82,7 @@ export function registerOwnKernels(backendName: string): string[] {
       replaceKernel(maxPoolGradConfig);
       for (const config of splitConcatConfigs()) replaceKernel(config);
       replaceKernel(softmaxXentConfig);
+      replaceKernel(reluConfig());
       replaceKernel(reluGradConfig);
       replaceKernel(flipFilterConfig);
       replaceKernel(resizeNearestConfig());
@@ -100,7 +101,7 @@ export function registerOwnKernels(backendName: string): string[] {
       "2x2 max-pool gradient, fused (wasm)",
       "SplitV, Concat, column and contiguous Slice as block copies (wasm)",
       "softmax cross-entropy with its gradient, fused (wasm)",
-      "Relu gradient, filter flip (wasm)",
+      "Relu and its gradient, filter flip (wasm)",
       "x2 nearest upsampling and its gradient (wasm)",
       "Adam step, fused (wasm)",
     );

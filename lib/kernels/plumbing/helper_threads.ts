@@ -64,6 +64,7 @@ export const HELPER_KERNELS = [
   "copyColumns",
   "upsample2xGrad",
   "addPartials",
+  "relu",
 ] as const;
 
 /** A kernel a helper can run. */

@@ -211,6 +211,8 @@ export interface OwnWasmExports {
     C: number,
     total: number,
   ): number;
+  /** y = max(x, 0) over n floats (see ../relu/relu.as). */
+  relu(xPtr: number, yPtr: number, n: number): void;
   /** dx = dy where x > 0, else 0 (see ../relu/relu_grad.as). */
   reluGrad(xPtr: number, dyPtr: number, dxPtr: number, n: number): void;
   /** One Adam update of n parameters (see ../optimizer/adam.as). */

@@ -73,6 +73,7 @@ Deno.test("own kernels on 2 threads match the references", async () => {
     "dGamma",
     "dBeta",
     "relu dx",
+    "relu",
     "max-pool dx",
     "upsampling",
     "upsampling gradient",
