@@ -5,6 +5,7 @@ export { columnSums } from "./reduce/column_sums";
 export { addPartials } from "./reduce/add_partials";
 export { channelAffine, columnCentredDots } from "./batch_norm/channel_ops";
 export { maxPool2x2Grad } from "./resample/max_pool_grad";
+export { maxPool2x2 } from "./resample/max_pool";
 export { copyColumns } from "./copy/copy_columns";
 export { softmaxXent } from "./loss/softmax_xent";
 export { reluGrad } from "./relu/relu_grad";

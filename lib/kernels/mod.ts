@@ -34,6 +34,7 @@ import { reduceLeadingConfigs } from "./reduce/wasm_reduce_leading.ts";
 import { aliasConfigs } from "./copy/wasm_alias.ts";
 import { batchNormTrainConfigs } from "./batch_norm/wasm_batch_norm_train.ts";
 import { maxPoolGradConfig } from "./resample/wasm_max_pool_grad.ts";
+import { maxPoolConfig } from "./resample/wasm_max_pool.ts";
 import { splitConcatConfigs } from "./copy/wasm_split_concat.ts";
 import { softmaxXentConfig } from "./loss/wasm_softmax_cross_entropy.ts";
 import { reluConfig, reluGradConfig } from "./relu/wasm_relu.ts";
@@ -80,6 +81,7 @@ export function registerOwnKernels(backendName: string): string[] {
       for (const config of aliasConfigs()) replaceKernel(config);
       for (const config of batchNormTrainConfigs) replaceKernel(config);
       replaceKernel(maxPoolGradConfig);
+      replaceKernel(maxPoolConfig());
       for (const config of splitConcatConfigs()) replaceKernel(config);
       replaceKernel(softmaxXentConfig);
       replaceKernel(reluConfig());
@@ -98,7 +100,7 @@ export function registerOwnKernels(backendName: string): string[] {
       "Sum, Mean over leading axes (wasm)",
       "Identity, Cast without copies (wasm)",
       "BatchNorm training forward and backward, fused (wasm)",
-      "2x2 max-pool gradient, fused (wasm)",
+      "2x2 max-pool and its gradient, one pass each (wasm)",
       "SplitV, Concat, column and contiguous Slice as block copies (wasm)",
       "softmax cross-entropy with its gradient, fused (wasm)",
       "Relu and its gradient, filter flip (wasm)",

@@ -65,6 +65,7 @@ export const HELPER_KERNELS = [
   "upsample2xGrad",
   "addPartials",
   "relu",
+  "maxPool2x2",
 ] as const;
 
 /** A kernel a helper can run. */

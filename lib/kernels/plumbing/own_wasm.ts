@@ -176,6 +176,18 @@ export interface OwnWasmExports {
     rows: number,
     C: number,
   ): void;
+  /**
+   * 2x2 stride-2 max-pool of y rows [0, rows), x rows xRowB bytes apart
+   * (see ../resample/max_pool.as).
+   */
+  maxPool2x2(
+    xPtr: number,
+    yPtr: number,
+    rows: number,
+    OW: number,
+    C: number,
+    xRowB: number,
+  ): void;
   /** dx of a 2x2 stride-2 max-pool, one pass (see ../resample/max_pool_grad.as). */
   maxPool2x2Grad(
     xPtr: number,

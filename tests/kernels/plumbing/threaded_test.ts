@@ -75,6 +75,7 @@ Deno.test("own kernels on 2 threads match the references", async () => {
     "relu dx",
     "relu",
     "max-pool dx",
+    "max-pool",
     "upsampling",
     "upsampling gradient",
     "cross-entropy",
