@@ -239,9 +239,24 @@ function outputTransform4(
       ld(qj + 18 * plane, full), ld(qj + 24 * plane, full),
       ld(qj + 30 * plane, full));
   }
-  // Rows a of (A' M) A: outputs (oy + a, ox .. ox + 3) at
-  // out + (a * 4 + j) * 16.
   const b = bPtr ? ld(bPtr + o, full) : zero;
+  if (rows == 4 && cols == 4) {
+    // A whole tile: rows a of (A' M) A straight from registers to y.
+    if (pool) {
+      for (let a = 0; a < 4; a += 2) {
+        pooledRows(tmpPtr + <usize>(a * 96), y0 + <usize>(a >> 1) * row + o,
+          pix, b, relu, full);
+      }
+    } else {
+      for (let a = 0; a < 4; a++) {
+        outputRow(tmpPtr + <usize>(a * 96), y0 + <usize>a * row + o, pix, b,
+          relu, full);
+      }
+    }
+    return;
+  }
+  // A tile at the edge: rows a of (A' M) A to out + (a * 4 + j) * 16, then
+  // the outputs inside OH x OW.
   const out = tmpPtr + 384;
   for (let a = 0; a < rows; a++) {
     const ta = tmpPtr + <usize>(a * 96);
@@ -275,6 +290,58 @@ function outputTransform4(
       }
     }
   }
+}
+
+/** act(bias + v) to y. */
+@inline function activate(v: v128, b: v128, relu: i32): v128 {
+  const y = f32x4.add(b, v);
+  return relu ? f32x4.pmax(y, f32x4.splat(0)) : y;
+}
+
+/**
+ * One row of (A' M) A from its 6 values at t (A' M's row a): the 4 outputs
+ * act(bias + .) to y, y + pix, y + 2 pix, y + 3 pix.
+ */
+@inline function outputRow(
+  t: usize, y: usize, pix: usize, b: v128, relu: i32, full: bool,
+): void {
+  const m0 = v128.load(t), m1 = v128.load(t, 16), m2 = v128.load(t, 32);
+  const m3 = v128.load(t, 48), m4 = v128.load(t, 64), m5 = v128.load(t, 80);
+  const p = f32x4.add(m1, m2), d = f32x4.sub(m1, m2);
+  const r = f32x4.add(m3, m4), e = f32x4.sub(m3, m4);
+  const e2 = x2(e);
+  st(y, activate(f32x4.add(f32x4.add(m0, p), r), b, relu), full);
+  st(y + pix, activate(f32x4.add(d, e2), b, relu), full);
+  st(y + 2 * pix, activate(f32x4.add(p, x4(r)), b, relu), full);
+  st(y + 3 * pix, activate(f32x4.add(f32x4.add(d, x4(e2)), m5), b, relu), full);
+}
+
+/**
+ * Two rows of (A' M) A (A' M's rows at t and t + 96), 2x2 max-pooled: the 2
+ * outputs act(bias + max) to y and y + pix.
+ */
+@inline function pooledRows(
+  t: usize, y: usize, pix: usize, b: v128, relu: i32, full: bool,
+): void {
+  // Row 1: (u0, u1, u2, u3); row 2: (w0, w1, w2, w3).
+  let m0 = v128.load(t), m1 = v128.load(t, 16), m2 = v128.load(t, 32);
+  let m3 = v128.load(t, 48), m4 = v128.load(t, 64), m5 = v128.load(t, 80);
+  let p = f32x4.add(m1, m2), d = f32x4.sub(m1, m2);
+  let r = f32x4.add(m3, m4), e = f32x4.sub(m3, m4);
+  let e2 = x2(e);
+  const u01 = f32x4.pmax(f32x4.add(f32x4.add(m0, p), r), f32x4.add(d, e2));
+  const u23 = f32x4.pmax(f32x4.add(p, x4(r)),
+    f32x4.add(f32x4.add(d, x4(e2)), m5));
+  m0 = v128.load(t, 96); m1 = v128.load(t, 112); m2 = v128.load(t, 128);
+  m3 = v128.load(t, 144); m4 = v128.load(t, 160); m5 = v128.load(t, 176);
+  p = f32x4.add(m1, m2); d = f32x4.sub(m1, m2);
+  r = f32x4.add(m3, m4); e = f32x4.sub(m3, m4);
+  e2 = x2(e);
+  const w01 = f32x4.pmax(f32x4.add(f32x4.add(m0, p), r), f32x4.add(d, e2));
+  const w23 = f32x4.pmax(f32x4.add(p, x4(r)),
+    f32x4.add(f32x4.add(d, x4(e2)), m5));
+  st(y, activate(f32x4.pmax(u01, w01), b, relu), full);
+  st(y + pix, activate(f32x4.pmax(u23, w23), b, relu), full);
 }
 
 /**
