@@ -178,6 +178,8 @@ async function run(args: BenchArgs): Promise<void> {
       model: s.model,
       tfjsMs: [],
       torchMs: [],
+      tfjsCpuMs: [],
+      torchCpuMs: [],
     }))
   );
   try {
@@ -187,10 +189,12 @@ async function run(args: BenchArgs): Promise<void> {
         const side = sides.find((s) => s.model === row.model)!;
         const t = await timeSteps(side[row.kind], warmup, perRound);
         row.tfjsMs.push(...t.times);
+        row.tfjsCpuMs.push(...t.cpuTimes);
         if (torch) {
           await pause(TURN_PAUSE_MS);
           const m = await torch.measure(row.model, row.kind, warmup, perRound);
           row.torchMs.push(...m.timesMs);
+          row.torchCpuMs.push(...(m.cpuMs ?? []));
           await pause(TURN_PAUSE_MS);
         }
       }
