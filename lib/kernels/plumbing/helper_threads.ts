@@ -180,11 +180,13 @@ export function callKernel(
 }
 
 /**
- * Runs one job per share: shares[0] on this thread, share i on helper i - 1
- * if it is ready, else on this thread (into the same place, so the result is
- * the same). A share whose helper failed is redone here after `reset(i)`
- * (for kernels that accumulate into their output). `shares.length` must not
- * exceed the number of helpers + 1.
+ * Runs one job per share (at most one per thread), each into its own place:
+ * this thread and the ready helpers claim shares from a shared counter (see
+ * {@link runChunks}), so a helper that the system has not scheduled yet does
+ * not hold this thread up: it takes the share itself. Which thread runs a
+ * share never changes its result. A share left undone by a failed helper is
+ * redone here after `reset(i)` (for kernels that accumulate into their
+ * output). `shares.length` must not exceed the number of helpers + 1.
  */
 export function runShares(
   kernels: OwnWasmExports,
@@ -198,23 +200,7 @@ export function runShares(
       `own kernels: ${shares.length} shares for ${helpers.length} helpers`,
     );
   }
-  const posted = shares.slice(1).map((args, i) => {
-    if (!isReady(helpers[i])) return false;
-    post(helpers[i], kernel, args);
-    return true;
-  });
-  callKernel(kernels, kernel, shares[0]);
-  shares.slice(1).forEach((args, i) => {
-    if (!posted[i]) callKernel(kernels, kernel, args);
-  });
-  // Every posted share is waited for (in share order) before any redo, and
-  // before the caller reads or frees the buffers.
-  const failed = posted.map((p, i) => p && !join(helpers[i], kernel));
-  failed.forEach((f, i) => {
-    if (!f) return;
-    reset?.(i + 1);
-    callKernel(kernels, kernel, shares[i + 1]);
-  });
+  runChunks(kernels, helpers, kernel, shares, reset);
 }
 
 /**
