@@ -71,6 +71,34 @@ function cpuModel(): string {
   }
 }
 
+/**
+ * The 1-, 5- and 15-minute load averages, when `--allow-sys=loadavg` grants
+ * them (null otherwise): other processes' share of the cores, which every
+ * figure of a shared machine needs next to it.
+ */
+function loadAverage(): [number, number, number] | null {
+  try {
+    if (
+      Deno.permissions.querySync({ name: "sys", kind: "loadavg" }).state !==
+        "granted"
+    ) {
+      return null;
+    }
+    const [a, b, c] = Deno.loadavg();
+    return [a, b, c].map((v) => Math.round(v * 100) / 100) as [
+      number,
+      number,
+      number,
+    ];
+  } catch {
+    return null;
+  }
+}
+
+function loadText(l: [number, number, number] | null): string {
+  return l ? l.join(", ") : "unknown";
+}
+
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -85,6 +113,7 @@ interface TfjsSide {
 
 async function run(args: BenchArgs): Promise<void> {
   const threads = resolveThreads({ threads: args.threads });
+  const loadBefore = loadAverage();
   const info = await initTf({ threads });
   const w = args.workload;
   const perRound = Math.ceil(args.steps / args.rounds);
@@ -94,6 +123,7 @@ async function run(args: BenchArgs): Promise<void> {
       `NF ${w.numFilters}, NC ${w.numColours}, K ${w.kernelSize}; ${args.warmup} warm-up + ` +
       `${args.rounds} rounds x ${perRound} timed steps per model and kind`,
   );
+  console.log(`load average before: ${loadText(loadBefore)}`);
 
   let torch: TorchServer | undefined;
   if (args.torch) {
@@ -148,6 +178,8 @@ async function run(args: BenchArgs): Promise<void> {
       model: s.model,
       tfjsMs: [],
       torchMs: [],
+      tfjsCpuMs: [],
+      torchCpuMs: [],
     }))
   );
   try {
@@ -157,10 +189,12 @@ async function run(args: BenchArgs): Promise<void> {
         const side = sides.find((s) => s.model === row.model)!;
         const t = await timeSteps(side[row.kind], warmup, perRound);
         row.tfjsMs.push(...t.times);
+        row.tfjsCpuMs.push(...t.cpuTimes);
         if (torch) {
           await pause(TURN_PAUSE_MS);
           const m = await torch.measure(row.model, row.kind, warmup, perRound);
           row.torchMs.push(...m.timesMs);
+          row.torchCpuMs.push(...(m.cpuMs ?? []));
           await pause(TURN_PAUSE_MS);
         }
       }
@@ -193,7 +227,15 @@ async function run(args: BenchArgs): Promise<void> {
   for (const s of sides) s.dispose();
   tf.dispose([batch.xs, batch.ys]);
 
+  const loadAfter = loadAverage();
   console.log("");
+  console.log(
+    `load average before: ${loadText(loadBefore)}; after: ${
+      loadText(loadAfter)
+    } (this bench keeps ${info.threads} core${
+      info.threads === 1 ? "" : "s"
+    } busy itself)`,
+  );
   console.log(table(rows, w.batchSize));
   for (const p of profiles) {
     console.log("\n" + profileText(`${p.model} ${p.of}`, p.kernels));
@@ -213,6 +255,9 @@ async function run(args: BenchArgs): Promise<void> {
     torchDevice: torch?.meta.device ?? null,
     torchFrozen: torch ? args.torchFreeze : null,
     tfjsFolded: !args.unfolded,
+    cpu: cpuModel(),
+    loadAvgBefore: loadBefore,
+    loadAvgAfter: loadAfter,
   };
   for (const r of rows) console.log(JSON.stringify(rowJson(r, facts)));
   for (const p of torchProfiles) {

@@ -3,8 +3,8 @@
  * with the narrowest permissions it needs: read the project and Deno's npm
  * cache (tfjs-backend-wasm reads its .wasm files from there), run
  * /usr/bin/python3 (the PyTorch reference), read COLOURLAB_BACKEND,
- * COLOURLAB_THREADS and XDG_RUNTIME_DIR, and the CPU model
- * (`--allow-sys=cpus`). No writes, no network.
+ * COLOURLAB_THREADS and XDG_RUNTIME_DIR, the CPU model and the load average
+ * (`--allow-sys=cpus,loadavg`). No writes, no network.
  *
  * @module
  */
@@ -22,7 +22,7 @@ export async function benchCommand(argv: string[]): Promise<string[]> {
     `--allow-run=${PYTHON}`,
     // XDG_RUNTIME_DIR: set for the GPU probe when missing (lib/backend/webgpu.ts)
     "--allow-env=COLOURLAB_BACKEND,COLOURLAB_THREADS,XDG_RUNTIME_DIR",
-    "--allow-sys=cpus",
+    "--allow-sys=cpus,loadavg",
     `${PROJECT_ROOT}/bench/bench.ts`,
     ...argv,
   ];

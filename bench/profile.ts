@@ -14,8 +14,8 @@
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { describeBackend, initTf } from "../lib/backend.ts";
-import { timeKernels } from "../lib/kernels/kernel_timer.ts";
-import { restoreStock, snapshotStock } from "../lib/kernels/stock_baseline.ts";
+import { timeKernels } from "./kernels/kernel_timer.ts";
+import { restoreStock, snapshotStock } from "./kernels/stock_baseline.ts";
 import {
   buildModel,
   HANDOUT_WORKLOAD,

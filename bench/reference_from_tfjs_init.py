@@ -40,7 +40,7 @@ from reference_train_torch import CNN, UNet, evaluate, train_epoch  # noqa: E402
 
 class _MaxPoolAllTies(torch.autograd.Function):
     """2x2 max-pool whose gradient goes to every element equal to the window's
-    maximum (as lib/kernels/max_pool_grad.ts), not to the first one only."""
+    maximum (as lib/kernels/resample/max_pool_grad.ts), not to the first one only."""
 
     @staticmethod
     def forward(ctx, x):

@@ -53,15 +53,18 @@ def cpu_model():
 
 
 def timed(fn, warmup, steps):
-    """Milliseconds of each of `steps` calls after `warmup` untimed ones."""
+    """Wall and process-CPU milliseconds of each of `steps` calls after
+    `warmup` untimed ones."""
     for _ in range(warmup):
         fn()
-    times = []
+    times, cpu = [], []
     for _ in range(steps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
-    return times
+        cpu.append((time.process_time() - c0) * 1000)
+    return times, cpu
 
 
 class Workload:
@@ -125,13 +128,14 @@ class Workload:
         return {"kind": "profile", "model": model, "of": kind, "ops": ops}
 
     def measure(self, model, kind, warmup, steps):
-        times = timed(self.step(model, kind), warmup, steps)
+        times, cpu = timed(self.step(model, kind), warmup, steps)
         total = sum(times) / 1000
         return {
             "kind": kind, "model": model, "steps": steps,
             "imgPerS": steps * self.a.batch_size / total,
             "medianMs": sorted(times)[len(times) // 2],
             "timesMs": times,
+            "cpuMs": cpu,
         }
 
 

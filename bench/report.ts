@@ -14,6 +14,10 @@ export interface Row {
   tfjsMs: number[];
   /** PyTorch milliseconds per timed step (empty when not measured). */
   torchMs: number[];
+  /** CPU milliseconds (every thread) of each tfjs step. */
+  tfjsCpuMs: number[];
+  /** The same for PyTorch (empty when not measured). */
+  torchCpuMs: number[];
 }
 
 /** Context printed with every JSON line. */
@@ -28,6 +32,11 @@ export interface RunFacts {
   torchFrozen: boolean | null;
   /** tfjs inference ran the folded plan (lib/models/inference.ts), not model.apply. */
   tfjsFolded: boolean;
+  /** The CPU model ("unknown" without permission). */
+  cpu: string;
+  /** 1-, 5- and 15-minute load averages before and after the bench (null: unknown). */
+  loadAvgBefore: [number, number, number] | null;
+  loadAvgAfter: [number, number, number] | null;
 }
 
 /** Images per second over all steps (null without steps). */
@@ -70,6 +79,12 @@ export function rowJson(r: Row, facts: RunFacts): Record<string, unknown> {
     medianRatio: tfjsMedian && torchMedian
       ? round(torchMedian / tfjsMedian, 3)
       : null,
+    // CPU time (every thread) per step: what other processes disturb least
+    // (waiting for a core does not count). On one thread the closest to a
+    // quiet machine's ratio; on more, spinning threads count too.
+    tfjsCpuMedianMs: round(median(r.tfjsCpuMs), 2),
+    torchCpuMedianMs: round(median(r.torchCpuMs), 2),
+    cpuMedianRatio: cpuRatio(r),
     steps: r.tfjsMs.length,
     batchSize: facts.batchSize,
     torchThreads: facts.torchThreads,
@@ -77,7 +92,17 @@ export function rowJson(r: Row, facts: RunFacts): Record<string, unknown> {
     torchDevice: facts.torchDevice,
     torchFrozen: facts.torchFrozen,
     tfjsFolded: facts.tfjsFolded,
+    cpu: facts.cpu,
+    loadAvgBefore: facts.loadAvgBefore,
+    loadAvgAfter: facts.loadAvgAfter,
   };
+}
+
+/** PyTorch's median CPU ms per step over tfjs's (null without both). */
+function cpuRatio(r: Row): number | null {
+  const t = median(r.tfjsCpuMs);
+  const p = median(r.torchCpuMs);
+  return t && p ? round(p / t, 3) : null;
 }
 
 function cell(x: number | null, digits = 0): string {
@@ -87,8 +112,8 @@ function cell(x: number | null, digits = 0): string {
 /** A Markdown table of all rows. */
 export function table(rows: Row[], batchSize: number): string {
   const head = [
-    "| kind  | model | tfjs img/s | torch img/s | ratio | tfjs ms/step (median) | torch ms/step (median) | ratio of medians |",
-    "|-------|-------|-----------:|------------:|------:|----------------------:|-----------------------:|-----------------:|",
+    "| kind  | model | tfjs img/s | torch img/s | ratio | tfjs ms/step (median) | torch ms/step (median) | ratio of medians | ratio of CPU medians |",
+    "|-------|-------|-----------:|------------:|------:|----------------------:|-----------------------:|-----------------:|---------------------:|",
   ];
   const body = rows.map((r) => {
     const tfjs = throughput(r.tfjsMs, batchSize);
@@ -104,6 +129,7 @@ export function table(rows: Row[], batchSize: number): string {
       cell(tm, 1).padStart(21),
       cell(pm, 1).padStart(22),
       cell(tm && pm ? pm / tm : null, 2).padStart(16),
+      cell(cpuRatio(r), 2).padStart(20),
     ];
     return `| ${cells.join(" | ")} |`;
   });

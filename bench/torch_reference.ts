@@ -25,6 +25,8 @@ export interface TorchMeasurement {
   steps: number;
   /** Milliseconds of each timed step. */
   timesMs: number[];
+  /** CPU milliseconds of the process (every thread) in each timed step. */
+  cpuMs?: number[];
 }
 
 /** Self CPU time per step of each PyTorch operator (torch.profiler). */

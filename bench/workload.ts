@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import process from "node:process";
 import { buildCnn } from "../lib/models/cnn.ts";
 import type { InferenceModel } from "../lib/models/inference.ts";
 import { buildUNet } from "../lib/models/unet.ts";
@@ -138,6 +139,11 @@ export interface Timing {
   medianMs: number;
   /** Milliseconds of each timed call. */
   times: number[];
+  /**
+   * CPU milliseconds of the process (every thread) during each timed call:
+   * less disturbed than wall time by other processes on a shared machine.
+   */
+  cpuTimes: number[];
 }
 
 /** Runs `warmup` untimed then `steps` timed calls of `fn`. */
@@ -148,10 +154,14 @@ export async function timeSteps(
 ): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
   }
   const sorted = [...times].sort((a, b) => a - b);
   return {
@@ -159,6 +169,7 @@ export async function timeSteps(
     totalMs: times.reduce((a, b) => a + b, 0),
     medianMs: sorted[Math.floor(sorted.length / 2)],
     times,
+    cpuTimes,
   };
 }
 

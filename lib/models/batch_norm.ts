@@ -14,14 +14,14 @@
  *   m = 0.1, n = N*H*W;
  * - inference: the same with the running statistics.
  *
- * Training mode runs lib/kernels/batch_norm_train.ts: one op with the
+ * Training mode runs lib/kernels/batch_norm/batch_norm_train.ts: one op with the
  * closed-form gradient of BatchNorm (fused own kernels on wasm), instead of
  * the many small broadcast ops that autodiff of `tf.moments` produces.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchNormTrain } from "../kernels/batch_norm_train.ts";
+import { batchNormTrain } from "../kernels/batch_norm/batch_norm_train.ts";
 
 /** Options of {@link TorchBatchNorm}; defaults are PyTorch's. */
 export interface TorchBatchNormArgs {

@@ -25,7 +25,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { concatConv2d } from "../kernels/concat_conv2d.ts";
+import { concatConv2d } from "../kernels/conv/concat_conv2d.ts";
 import { TorchBatchNorm } from "./batch_norm.ts";
 import { MaxPool2x2, upsample2x, UpsampleNearest2x } from "./resample.ts";
 

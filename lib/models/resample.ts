@@ -7,13 +7,15 @@
  * negative to its first element instead of its maximum, and the cpu
  * backend's ResizeNearestNeighborGrad (the upsampling gradient) is wrong for
  * a x2 nearest resize; both were measured (tests/models/resample_test.ts).
- * The forward passes are tfjs's own; the max-pool gradient is
- * lib/kernels/max_pool_grad.ts (a fused kernel on wasm).
+ * The forward passes are tfjs's own; the gradients are
+ * lib/kernels/resample/max_pool_grad.ts and upsample2x_grad.ts (fused
+ * kernels on wasm).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { maxPool2x2Grad } from "../kernels/max_pool_grad.ts";
+import { maxPool2x2Grad } from "../kernels/resample/max_pool_grad.ts";
+import { upsample2xGrad } from "../kernels/resample/upsample2x_grad.ts";
 
 /**
  * Nearest-neighbour x2 upsampling of NHWC data, forward only (no custom
@@ -63,7 +65,7 @@ export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         const d = (Array.isArray(dy) ? dy[0] : dy) as tf.Tensor4D;
-        return [tf.mul(tf.avgPool(d, 2, 2, "valid"), 4)];
+        return [upsample2xGrad(d)];
       },
     };
   });

@@ -10,7 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { adamUpdate } from "../kernels/adam_update.ts";
+import { adamUpdate } from "../kernels/optimizer/adam_update.ts";
 
 /** Adam's hyper-parameters; defaults are PyTorch's. */
 export interface AdamOptions {
@@ -81,7 +81,7 @@ export class Adam {
         if (g === undefined) {
           throw new Error(`no gradient for variable ${p.name}`);
         }
-        // One pass per variable on wasm (lib/kernels/adam_update.ts).
+        // One pass per variable on wasm (lib/kernels/optimizer/adam_update.ts).
         const [p1, m1, v1] = adamUpdate(p, g, this.m[i], this.v[i], hyper);
         this.m[i].assign(m1);
         this.v[i].assign(v1);

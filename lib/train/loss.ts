@@ -4,13 +4,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { softmaxCrossEntropy } from "../kernels/softmax_cross_entropy.ts";
+import { softmaxCrossEntropy } from "../kernels/loss/softmax_cross_entropy.ts";
 
 /**
  * Mean softmax cross-entropy over all pixels of `logits` [B, H, W, NC]
  * against integer `labels` [B, H, W] (int32), with the closed-form gradient
  * (softmax - one-hot) / pixels (one own-kernel pass on wasm; see
- * lib/kernels/softmax_cross_entropy.ts).
+ * lib/kernels/loss/softmax_cross_entropy.ts).
  */
 export function pixelCrossEntropy(
   logits: tf.Tensor,

@@ -89,7 +89,14 @@ Deno.test("report: throughput, medians and the JSON line", () => {
   assert.equal(median([5, 1, 3]), 3);
   assert.equal(median([4, 1, 3, 2]), 2.5);
   const line = rowJson(
-    { kind: "train", model: "cnn", tfjsMs: [200, 200], torchMs: [100, 100] },
+    {
+      kind: "train",
+      model: "cnn",
+      tfjsMs: [200, 200],
+      torchMs: [100, 100],
+      tfjsCpuMs: [180, 190],
+      torchCpuMs: [190, 200],
+    },
     {
       backend: "wasm",
       threads: 2,
@@ -99,6 +106,9 @@ Deno.test("report: throughput, medians and the JSON line", () => {
       torchDevice: "cpu",
       torchFrozen: false,
       tfjsFolded: true,
+      cpu: "AMD EPYC",
+      loadAvgBefore: [0.5, 0.4, 0.3],
+      loadAvgAfter: [1.5, 0.6, 0.35],
     },
   );
   assert.deepEqual(Object.keys(line).slice(0, 7), [
@@ -114,6 +124,10 @@ Deno.test("report: throughput, medians and the JSON line", () => {
   assert.equal(line.torchImgPerS, 1000);
   assert.equal(line.ratio, 0.5);
   assert.equal(line.torchFrozen, false);
+  assert.deepEqual(line.loadAvgBefore, [0.5, 0.4, 0.3]);
+  assert.equal(line.cpu, "AMD EPYC");
+  assert.equal(line.tfjsCpuMedianMs, 185);
+  assert.equal(line.cpuMedianRatio, 1.054); // 195 / 185
 });
 
 Deno.test("parseBenchArgs() defaults to the issue's setting and rejects nonsense", () => {
@@ -164,6 +178,8 @@ Deno.test("deno task bench runs and prints one JSON line per model and kind", as
   const stdout = new TextDecoder().decode(out.stdout);
   assert.ok(out.success, new TextDecoder().decode(out.stderr) + stdout);
   assert.match(stdout, /\| train \| cnn {3}\|/);
+  // Every table comes with the load average of the machine it ran on.
+  assert.match(stdout, /load average before: [\d.]+, [\d.]+, [\d.]+; after:/);
   const lines = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) =>
     JSON.parse(l)
   );
@@ -180,6 +196,10 @@ Deno.test("deno task bench runs and prints one JSON line per model and kind", as
     assert.ok(r.tfjsImgPerS > 0);
     assert.equal(r.torchImgPerS, null);
     assert.equal(r.ratio, null);
+    assert.equal(r.loadAvgBefore.length, 3);
+    assert.equal(r.loadAvgAfter.length, 3);
+    assert.ok(r.tfjsCpuMedianMs > 0);
+    assert.equal(r.cpuMedianRatio, null);
   }
   const profiles = lines.filter((l) => l.kind === "profile");
   assert.equal(profiles.length, 4);

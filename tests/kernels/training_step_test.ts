@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { buildCnn } from "../../lib/models/cnn.ts";
 import { buildUNet } from "../../lib/models/unet.ts";
 import { pixelCrossEntropy } from "../../lib/train/loss.ts";
-import { softmaxCrossEntropy } from "../../lib/kernels/softmax_cross_entropy.ts";
+import { softmaxCrossEntropy } from "../../lib/kernels/loss/softmax_cross_entropy.ts";
 import assert from "node:assert";
 import { randomArray, setUp } from "./helpers.ts";
 import { seededRng } from "../../lib/random.ts";

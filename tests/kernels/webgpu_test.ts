@@ -6,9 +6,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { probeGpu } from "../../lib/backend/webgpu.ts";
-import { batchNormTrain } from "../../lib/kernels/batch_norm_train.ts";
-import { maxPool2x2Grad } from "../../lib/kernels/max_pool_grad.ts";
-import { softmaxCrossEntropy } from "../../lib/kernels/softmax_cross_entropy.ts";
+import { batchNormTrain } from "../../lib/kernels/batch_norm/batch_norm_train.ts";
+import { maxPool2x2Grad } from "../../lib/kernels/resample/max_pool_grad.ts";
+import { softmaxCrossEntropy } from "../../lib/kernels/loss/softmax_cross_entropy.ts";
 import { assertClose, randomArray, setUp, size } from "./helpers.ts";
 
 const probe = await probeGpu();

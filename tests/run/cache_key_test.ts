@@ -79,7 +79,7 @@ Deno.test("the training path: trainer, models, data preparation, kernels; not do
     const f of [
       "lib/data/download.ts",
       "lib/data/cifar.ts",
-      "lib/kernels/kernel_timer.ts",
+      "bench/kernels/kernel_timer.ts",
       "lib/notebook.ts",
       "lib/plots.ts",
     ]
@@ -100,6 +100,7 @@ Deno.test("the training path: trainer, models, data preparation, kernels; not do
 async function copyProject(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "colourlab_key_" });
   await copyTree(`${ROOT}lib`, `${dir}/lib`);
+  await copyTree(`${ROOT}bench`, `${dir}/bench`);
   for (const f of ["deno.json", "deno.lock"]) {
     await Deno.copyFile(`${ROOT}${f}`, `${dir}/${f}`);
   }
@@ -157,7 +158,7 @@ Deno.test({
       );
       // any edit of a bench-only module and of the downloader
       await edit(
-        `${dir}/lib/kernels/kernel_timer.ts`,
+        `${dir}/bench/kernels/kernel_timer.ts`,
         /$/,
         "\nexport const benchOnly = 1;\n",
       );
