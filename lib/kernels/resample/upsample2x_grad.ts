@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { UPSAMPLE_2X_GRAD } from "./wasm_upsample2x_grad.ts";
+import { UPSAMPLE_2X_GRAD } from "../kernel_names.ts";
 
 /**
  * dx [N, H, W, C] for dy [N, 2H, 2W, C] of y = upsample2x(x).

@@ -8,12 +8,11 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { UPSAMPLE_2X_GRAD } from "../kernel_names.ts";
 import { heapOffset } from "../plumbing/own_wasm.ts";
 import { rowShares } from "../plumbing/row_shares.ts";
 import { runShares } from "../plumbing/helper_threads.ts";
 
-/** Kernel name (shared with the op in upsample2x_grad.ts). */
-export const UPSAMPLE_2X_GRAD = "ColourlabUpsample2xGrad";
 
 function upsample2xGrad(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown },
