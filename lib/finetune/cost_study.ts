@@ -160,20 +160,24 @@ export interface CostStudyOptions extends CostOptions {
   modes?: CostMode[];
   /** Called after each point (the library never prints). */
   onPoint?: (point: CostPoint) => void;
+  /** Checked before each point: true stops the study there. */
+  stop?: () => boolean;
 }
 
 /**
- * Measures every (n, S, mode) point.
+ * Measures every (n, S, mode) point, S by S; undefined when `stop` ended it
+ * early.
  *
  * @see notebooks/06_fine_tuning.ipynb
  */
 export async function runCostStudy(
   opts: CostStudyOptions = {},
-): Promise<CostPoint[]> {
+): Promise<CostPoint[] | undefined> {
   const points: CostPoint[] = [];
   for (const size of opts.sizes ?? [32, 64]) {
     for (const n of opts.blocks ?? [2, 4, 8, 12, 16]) {
       for (const mode of opts.modes ?? ["a", "b", "c"] as CostMode[]) {
+        if (opts.stop?.()) return undefined;
         const p = await measureStepCost(n, size, mode, opts);
         points.push(p);
         opts.onPoint?.(p);
