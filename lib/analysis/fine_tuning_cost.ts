@@ -75,7 +75,6 @@ const signed = (v: number, digits: number) => {
   return `${v < 0 && Number(t) !== 0 ? "-" : "+"}${t}`;
 };
 const plusMb = (bytes: number) => signed(bytes / 2 ** 20, 2);
-const ms = (v: number) => v.toFixed(1);
 const x = (v: number) => `x${v.toFixed(2)}`;
 
 function slope(s: CostStudy, mode: CostMode): CostSlope {
@@ -86,7 +85,7 @@ function slope(s: CostStudy, mode: CostMode): CostSlope {
 export function meanRatio(
   s: CostStudy,
   mode: CostMode,
-  quantity: "workBytes" | "paramBytes" | "stepMs",
+  quantity: "workBytes" | "paramBytes" | "cpuMs",
 ): number {
   const rs = s.ratios.filter((r) => r.mode === mode && r.size === s.smallSize);
   return rs.reduce((a, r) => a + r[quantity], 0) / Math.max(1, rs.length);
@@ -100,8 +99,8 @@ function flat(s: CostStudy, mode: CostMode): boolean {
 
 /** Time per block of a mode counts as flat below 10% of the whole network's. */
 function flatTime(s: CostStudy, mode: CostMode): boolean {
-  return slope(s, mode).msPerBlock.slope <
-    0.1 * slope(s, "a").msPerBlock.slope;
+  return slope(s, mode).cpuMsPerBlock.slope <
+    0.1 * slope(s, "a").cpuMsPerBlock.slope;
 }
 
 function grows(s: CostStudy, mode: CostMode): string {
@@ -118,34 +117,41 @@ function factor(r: number): string {
 
 /** The short answers to C.4 and C.5, in numbers from this study. */
 export function costAnswer(s: CostStudy): string {
-  const [a, c] = [slope(s, "a"), slope(s, "c")];
+  const [a, b, c] = [slope(s, "a"), slope(s, "b"), slope(s, "c")];
+  const lastFlat = flat(s, "c");
   const c4 =
-    `**C.4: the whole network's working memory ${
-      grows(s, "a")
-    }; with only the last layer trained it ${
-      grows(s, "b")
-    } when the body runs on the gradient tape and ${
-      grows(s, "c")
-    } when it runs off it.** ` +
-    `Time per extra block: ${
-      ms(a.msPerBlock.slope)
-    } ms (whole network) against ${
-      ms(c.msPerBlock.slope)
-    } ms (last layer, body off the tape)${
+    `**C.4: ${
+      flat(s, "a")
+        ? "the whole network's memory does not grow with n"
+        : "memory grows with n when the whole network trains"
+    }; ${
+      lastFlat
+        ? "with only the last layer trained it stays flat, if the frozen body runs off the gradient tape."
+        : "with only the last layer trained it grows too."
+    }** ` +
+    `Working memory per extra block (S = ${s.size}, batch ${s.batchSize}): ${
+      plusMb(a.workBytesPerBlock.slope)
+    } MB (whole network), ${
+      plusMb(b.workBytesPerBlock.slope)
+    } MB (last layer, body on the tape), ${
+      plusMb(c.workBytesPerBlock.slope)
+    } MB (body off the tape); CPU time per extra block ${
+      signed(a.cpuMsPerBlock.slope, 1)
+    } ms against ${signed(c.cpuMsPerBlock.slope, 1)} ms${
       flatTime(s, "c") ? "" : ": the forward pass through the body remains"
-    }. One step at S = ${s.size}, batch ${s.batchSize}.`;
+    }.`;
   const work = meanRatio(s, "a", "workBytes");
   const params = meanRatio(s, "a", "paramBytes");
   const c5 =
-    `**C.5: doubling the input's height and width (S = ${s.smallSize} to ${
-      2 * s.smallSize
-    }) multiplies the whole network's working memory by ${
+    `**C.5: doubling the input's height and width multiplies working memory by ${
       factor(work)
     }; the parameters ${
       Math.abs(params - 1) < 1e-9
         ? "do not change (x1.00)"
         : `change ${x(params)}`
-    }.**`;
+    }.** (S = ${s.smallSize} to ${
+      2 * s.smallSize
+    }, whole network, mean over n.)`;
   return `${c4}\n\n${c5}`;
 }
 
@@ -184,26 +190,26 @@ export function costFindings(s: CostStudy): string {
         }. PyTorch with \`requires_grad\` off for the body behaves like (c).`),
   );
   lines.push(
-    `- **Time per extra block (C.4).** (a) ${ms(a.msPerBlock.slope)} ms, (b) ${
-      ms(b.msPerBlock.slope)
-    } ms, (c) ${
-      ms(c.msPerBlock.slope)
-    } ms per step (${s.backend}, ${s.threads} thread${
+    `- **Compute per extra block (C.4).** (a) ${
+      signed(a.cpuMsPerBlock.slope, 1)
+    } ms, (b) ${signed(b.cpuMsPerBlock.slope, 1)} ms, (c) ${
+      signed(c.cpuMsPerBlock.slope, 1)
+    } ms of CPU time per step (${s.backend}, ${s.threads} thread${
       s.threads === 1 ? "" : "s"
-    }; a shared machine: timings approximate). ` +
+    }; CPU time, which other processes on a shared machine inflate far less than the wall time also in the table). ` +
       (flatTime(s, "c")
-        ? "(c)'s time hardly grows with n."
+        ? "(c)'s CPU time hardly grows with n."
         : "Training only the last layer drops the backward pass through the body, but every step still runs the forward pass through all n blocks: O(n) time with a smaller constant. It becomes O(1) per step only when the body's features are computed once and reused, which is how this notebook's last-layer runs train."),
   );
-  const r = (mode: CostMode, q: "workBytes" | "stepMs") =>
+  const r = (mode: CostMode, q: "workBytes" | "cpuMs") =>
     x(meanRatio(s, mode, q));
   lines.push(
     `- **Doubling S (C.5)**, ratio of 2S to S averaged over n: parameters ${
       x(meanRatio(s, "a", "paramBytes"))
     }; working memory ${r("a", "workBytes")} (a), ${r("b", "workBytes")} (b), ${
       r("c", "workBytes")
-    } (c); step time ${r("a", "stepMs")} (a), ${r("b", "stepMs")} (b), ${
-      r("c", "stepMs")
+    } (c); CPU time per step ${r("a", "cpuMs")} (a), ${r("b", "cpuMs")} (b), ${
+      r("c", "cpuMs")
     } (c). ` +
       "Every activation has one value per pixel and doubling height and width makes 4x the pixels; the weights of a convolution do not depend on the image's size.",
   );
@@ -244,7 +250,7 @@ function writeupVerdicts(s: CostStudy): string {
 /** The report index's rows for C.4 and C.5. */
 export function costHeadlines(s: CostStudy): Headline[] {
   const [a, b, c] = [slope(s, "a"), slope(s, "b"), slope(s, "c")];
-  const r = (mode: CostMode, q: "workBytes" | "stepMs") =>
+  const r = (mode: CostMode, q: "workBytes" | "cpuMs") =>
     x(meanRatio(s, mode, q));
   return [{
     question:
@@ -255,9 +261,11 @@ export function costHeadlines(s: CostStudy): Headline[] {
       plusMb(b.workBytesPerBlock.slope)
     }, off the tape ${plusMb(c.workBytesPerBlock.slope)} (parameters +${
       mb(s.paramBytesPerBlock)
-    } MB/block, held in every mode); time: ${signed(a.msPerBlock.slope, 1)} / ${
-      signed(b.msPerBlock.slope, 1)
-    } / ${signed(c.msPerBlock.slope, 1)} ms/block`,
+    } MB/block, held in every mode); CPU time: ${
+      signed(a.cpuMsPerBlock.slope, 1)
+    } / ${signed(b.cpuMsPerBlock.slope, 1)} / ${
+      signed(c.cpuMsPerBlock.slope, 1)
+    } ms/block`,
     reference:
       "student writeup: whole model O(n) memory and time; last layer O(1) memory and time",
   }, {
@@ -269,8 +277,8 @@ export function costHeadlines(s: CostStudy): Headline[] {
       r("a", "workBytes")
     } (whole network), ${r("b", "workBytes")} / ${
       r("c", "workBytes")
-    } (last layer, body on / off the tape); step time ${
-      r("a", "stepMs")
+    } (last layer, body on / off the tape); CPU time per step ${
+      r("a", "cpuMs")
     } (whole network)`,
     reference:
       "student writeup: memory unchanged, because the number of parameters is",
@@ -289,6 +297,7 @@ export function costRows(s: CostStudy): Record<string, number | string>[] {
     "params MB": m(p.paramBytes),
     "grads MB": m(p.gradBytes),
     "Adam MB": m(p.optimizerBytes),
-    "step ms": Math.round(p.stepMs),
+    "CPU ms": Math.round(p.cpuMs),
+    "wall ms": Math.round(p.stepMs),
   }));
 }

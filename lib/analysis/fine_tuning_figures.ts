@@ -61,7 +61,9 @@ export function scoreDots(
     ? [{
       x: Number(range[1]),
       x2: Number(range[2]),
-      label: "the original",
+      label: `shaded: the original's ${range[1]}-${
+        range[2]
+      } (another network and data set)`,
       panel: SCORE_PANELS.thresholded,
     }]
     : [];
@@ -78,10 +80,10 @@ export function maskRows(s: FineTuningStudy): MaskRow[] {
 /** Points of one measured quantity against n, one series per mode (at S = s.size unless given). */
 export function costPoints(
   s: CostStudy,
-  quantity: "workBytes" | "stepMs",
+  quantity: "workBytes" | "cpuMs",
   size = s.size,
 ): Point[] {
-  const scale = quantity === "stepMs" ? 1 : 1 / 2 ** 20;
+  const scale = quantity === "cpuMs" ? 1 : 1 / 2 ** 20;
   return s.points.filter((p) => p.size === size).map((p) => ({
     x: p.n,
     y: p[quantity] * scale,
@@ -106,9 +108,9 @@ export function sizeRatioRows(s: CostStudy): DotRow[] {
       values: at(m).map((r) => r.workBytes),
     })),
     ...modes.map((m) => ({
-      label: `step time, ${MODE_NAMES[m]}`,
-      group: "step time",
-      values: at(m).map((r) => r.stepMs),
+      label: `CPU time, ${MODE_NAMES[m]}`,
+      group: "CPU time per step",
+      values: at(m).map((r) => r.cpuMs),
     })),
   ].filter((r) => r.values.length > 0);
 }
@@ -150,9 +152,10 @@ export async function maskFigure(
 const perBlock = (unit: string) => (v: number) =>
   `+${v.toFixed(2)} ${unit} per block`;
 
-/** C.4's figures: working memory (linear scale) or step time (log scale) against n, per mode. */
+/** C.4's figures: working memory (linear scale) or CPU time (log scale) against n, per mode. */
 export function costFigure(s: CostStudy, quantity: "memory" | "time"): string {
   const at = `S = ${s.size}, batch ${s.batchSize}`;
+  const xTicks = [...new Set(s.points.map((p) => p.n))];
   return quantity === "memory"
     ? scatterWithFit(costPoints(s, "workBytes"), {
       title: `C.4: working memory of one step against n (${at})`,
@@ -160,16 +163,18 @@ export function costFigure(s: CostStudy, quantity: "memory" | "time"): string {
         "the peak of live tensors above what was live before the step; dashed: least-squares lines",
       xLabel: "n (dilated blocks)",
       yLabel: "MB",
+      xTicks,
       linearFit: true,
       slopeText: perBlock("MB"),
     })
-    : scatterWithFit(costPoints(s, "stepMs"), {
-      title: `C.4: time of one step against n (${at})`,
+    : scatterWithFit(costPoints(s, "cpuMs"), {
+      title: `C.4: CPU time of one step against n (${at})`,
       subtitle: `log scale; ${s.backend}, ${s.threads} thread${
         s.threads === 1 ? "" : "s"
-      }; a shared machine: timings approximate`,
+      }; dashed: least-squares lines`,
       xLabel: "n (dilated blocks)",
-      yLabel: "ms",
+      yLabel: "ms of CPU time",
+      xTicks,
       logY: true,
       linearFit: true,
       slopeText: perBlock("ms"),
@@ -187,6 +192,10 @@ export function sizeFigure(s: CostStudy): string {
       "ratio of the value at 2S to the value at S; small dots: each n, large dot and number: their mean",
     xLabel: "ratio 2S / S (log scale)",
     logX: true,
-    references: [{ x: 1, label: "x1" }, { x: 4, label: "x4: the pixels" }],
+    decimals: 2,
+    references: [
+      { x: 1, label: "x1: unchanged" },
+      { x: 4, label: "x4: the number of pixels" },
+    ],
   });
 }

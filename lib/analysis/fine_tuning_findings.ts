@@ -47,22 +47,24 @@ function contrast(a: VariantScores, b: VariantScores): Contrast {
   };
 }
 
+/** "beyond the seeds' ranges" and the like. */
+function spread(c: Contrast): string {
+  if (!c.seeded) return "with one seed each (no spread measured)";
+  return `${c.separated ? "beyond" : "within"} the seeds' ranges`;
+}
+
 /** "0.056, beyond the seeds' ranges" and the like. */
 function margin(c: Contrast): string {
-  const by = f3(Math.abs(c.diff));
-  if (!c.seeded) {
-    return `${by} (one seed each: the spread over seeds is not measured)`;
-  }
-  return `${by}, ${c.separated ? "beyond" : "within"} the seeds' ranges`;
+  return `${f3(Math.abs(c.diff))}, ${spread(c)}`;
 }
 
 /** Whether pre-training helps, in words, from a pre-trained vs random contrast. */
 function helps(c: Contrast): string {
-  if (c.diff > 0) return `pre-training helps by ${margin(c)}`;
-  const [by, ...rest] = margin(c).split(/(?=[ ,])/);
-  return `pre-training does not help: from a random start it ends ${by} higher${
-    rest.join("")
-  }`;
+  return c.diff > 0
+    ? `pre-training helps (by ${margin(c)})`
+    : `pre-training does not help (the random start ends ${
+      f3(Math.abs(c.diff))
+    } higher, ${spread(c)})`;
 }
 
 function dataWords(s: FineTuningStudy): string {
@@ -76,46 +78,50 @@ export function fineTuningAnswer(s: FineTuningStudy): string {
   const hp = find(s, "pre-trained", "head");
   if (!hp) return "No run fine-tunes the last layer of the pre-trained body.";
   const hr = find(s, "random", "head");
-  const beatsHorse = hp.iou.mean > s.allHorse.iou.mean;
   const c = hr ? contrast(hp, hr) : undefined;
-  const verdict = !beatsHorse
+  const verdict = hp.iou.mean <= s.allHorse.iou.mean
     ? "**No: the last layer alone does no better than calling every pixel horse.**"
     : !c || c.diff <= 0
     ? "**The last layer alone beats calling every pixel horse, but the pre-trained body does no better than a random one.**"
+    : !c.seeded
+    ? `**The last layer alone beats calling every pixel horse, and a random body by ${
+      f3(c.diff)
+    } (one seed: whether that is more than seed noise is not measured).**`
     : c.separated
     ? "**Yes: the last layer alone segments horses, and the pre-trained body beats a random one.**"
     : "**Only weakly: the last layer alone beats calling every pixel horse, and a random body by less than the seeds' spread.**";
-  const parts = [
-    `${verdict} Foreground IoU on ${
-      dataWords(s)
-    }: the new last layer on the pre-trained body ${score(hp.iou)}${
-      hr ? `, on a random body ${score(hr.iou)}` : ""
-    }; "all horse" ${f3(s.allHorse.iou.mean)}.`,
-  ];
   const wp = find(s, "pre-trained", "all");
   const wr = find(s, "random", "all");
-  if (wp && wr) {
-    const w = contrast(wp, wr);
-    parts.push(
-      `Training the whole network: ${
-        score(wp.iou)
-      } from the pre-trained body, ${score(wr.iou)} from a random one (${
-        helps(w)
-      }).`,
-    );
-  }
-  parts.push(
-    `On the original's thresholded score, the last layer on the pre-trained body gets ${
+  const whole = wp && wr
+    ? ` Training the whole network instead, ${helps(contrast(wp, wr))}: ${
+      score(wp.iou)
+    } from the pre-trained body, ${score(wr.iou)} from a random one.`
+    : "";
+  return `${verdict} Foreground IoU on ${dataWords(s)}: the last layer ${
+    score(hp.iou)
+  } on the pre-trained body${
+    hr ? `, ${score(hr.iou)} on a random one` : ""
+  }; "all horse" ${f3(s.allHorse.iou.mean)}.${whole}` +
+    ` The original's metric, the thresholded IoU score: ${
       score(hp.thresholded)
-    } (the original reported ${originalRange()} on another network and data set).`,
-  );
-  return parts.join(" ");
+    } for the last layer on the pre-trained body (the original reported ${originalRange()} with another network and data set).`;
 }
 
 /** The original's range of the thresholded score, from the references file. */
 function originalRange(): string {
   const published = REFERENCES.segmentation.published ?? "";
   return /^[\d.]+-[\d.]+/.exec(published)?.[0] ?? published;
+}
+
+/** Which variants beat "all horse", in words. */
+function aboveHorse(s: FineTuningStudy): string {
+  const above = s.variants.filter((v) => v.iou.mean > s.allHorse.iou.mean);
+  if (above.length === s.variants.length) return "Every variant is above it.";
+  if (above.length === 0) return "No variant is above it.";
+  const below = s.variants.filter((v) => !above.includes(v));
+  return `Above it: ${above.map((v) => v.name).join("; ")}; not above it: ${
+    below.map((v) => v.name).join("; ")
+  }.`;
 }
 
 /** Test images whose IoU is above 0.5 (the only ones the thresholded score counts). */
@@ -176,11 +182,7 @@ export function fineTuningFindings(s: FineTuningStudy): string {
     } and "all background" ${
       f3(s.allBackground.iou.mean)
     }: a method is worth something only above "all horse". ` +
-      `Above it: ${
-        s.variants.filter((v) => v.iou.mean > s.allHorse.iou.mean).map((v) =>
-          v.name
-        ).join("; ") || "none of the variants"
-      }.`,
+      aboveHorse(s),
   );
   if (hp) {
     const k = aboveHalf(hp);

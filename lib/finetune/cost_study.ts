@@ -12,6 +12,7 @@
  *
  * @module
  */
+import process from "node:process";
 import * as tf from "@tensorflow/tfjs";
 import { Adam } from "../train/adam.ts";
 import { pixelCrossEntropy } from "../train/loss.ts";
@@ -45,6 +46,12 @@ export interface CostPoint {
   optimizerBytes: number;
   /** Median wall time of a step, ms. */
   stepMs: number;
+  /**
+   * Median CPU time of a step (every thread of the process), ms: the work,
+   * which other processes on a shared machine do not inflate as they do
+   * the wall time.
+   */
+  cpuMs: number;
   batchSize: number;
 }
 
@@ -126,12 +133,17 @@ export async function measureStepCost(
     const before = tf.memory().numBytes;
     const profile = await tf.profile(step);
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < (opts.timedSteps ?? 2); i++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await step();
+      const c = process.cpuUsage(c0);
       times.push(performance.now() - t0);
+      cpu.push((c.user + c.system) / 1000);
     }
-    times.sort((p, q) => p - q);
+    const median = (xs: number[]) =>
+      [...xs].sort((p, q) => p - q)[Math.floor((xs.length - 1) / 2)];
     return {
       n,
       size,
@@ -141,7 +153,8 @@ export async function measureStepCost(
       paramBytes: tensorBytes(model.weights.map((w) => w.read())),
       gradBytes,
       optimizerBytes,
-      stepMs: times[Math.floor((times.length - 1) / 2)],
+      stepMs: median(times),
+      cpuMs: median(cpu),
       batchSize,
     };
   } finally {

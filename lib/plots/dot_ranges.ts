@@ -9,7 +9,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { axisOf, colourOf, type FigureOptions, fmt, render } from "./figure.ts";
+import { axisOf, colourOf, type FigureOptions, render } from "./figure.ts";
 import { frame, type LegendItem } from "./frame.ts";
 
 /** One row of a panel: its label and every value measured for it. */
@@ -22,7 +22,10 @@ export interface DotRow {
   group?: string;
 }
 
-/** A vertical reference: a line at `x`, or a shaded band from `x` to `x2`. */
+/**
+ * A vertical reference: a dashed line at `x`, or a shaded band from `x` to
+ * `x2`; its label goes in the legend.
+ */
 export interface DotReference {
   x: number;
   x2?: number;
@@ -38,8 +41,8 @@ export interface DotRangesOptions extends FigureOptions {
   /** Domain of x (default: from the data and the references). */
   xDomain?: [number, number];
   references?: DotReference[];
-  /** Significant digits of the written means (default 3). */
-  digits?: number;
+  /** Decimals of the written means (default 3). */
+  decimals?: number;
   /** Left margin for the row labels in pixels (default from the longest label). */
   labelWidth?: number;
 }
@@ -57,7 +60,7 @@ export function dotRanges(rows: DotRow[], options: DotRangesOptions): string {
   const colour = (g: string) => colourOf(groups.indexOf(g));
   const faceted = panels.length > 1;
   const fx = faceted ? { fx: "panel" } : {};
-  const digits = options.digits ?? 3;
+  const decimals = options.decimals ?? 3;
   const summary = rows.map((r) => ({
     label: r.label,
     panel: r.panel ?? "",
@@ -97,7 +100,7 @@ export function dotRanges(rows: DotRow[], options: DotRangesOptions): string {
       ...(options.xDomain ? { domain: options.xDomain } : {}),
     },
     y: { domain: labels, label: null },
-    ...(faceted ? { fx: { domain: panels, label: null } } : {}),
+    ...(faceted ? { fx: { domain: panels, label: null, padding: 0.12 } } : {}),
     marks: [
       Plot.rectX(bands, {
         x1: "x",
@@ -148,15 +151,26 @@ export function dotRanges(rows: DotRow[], options: DotRangesOptions): string {
         x: "mean",
         y: "label",
         ...fx,
-        text: (d: { mean: number }) => fmt(d.mean, digits),
+        text: (d: { mean: number }) => d.mean.toFixed(decimals),
         dy: -12,
       }),
     ],
   }, { width, height });
-  const legend: LegendItem[] = groups.filter(Boolean).map((g) => ({
-    label: g,
-    colour: colour(g),
-    kind: "dot",
-  }));
+  const seen = new Set<string>();
+  const legend: LegendItem[] = [
+    ...groups.filter(Boolean).map((g) => ({
+      label: g,
+      colour: colour(g),
+      kind: "dot" as const,
+    })),
+    // each reference once, whatever the panels
+    ...(options.references ?? []).filter((r) =>
+      !seen.has(r.label) && seen.add(r.label)
+    ).map((r) => ({
+      label: r.label,
+      colour: r.x2 === undefined ? SHADE : "#d8d8d8",
+      kind: r.x2 === undefined ? "dashed" as const : "box" as const,
+    })),
+  ];
   return frame(inner, { ...options, legend }, { width, height });
 }

@@ -53,6 +53,8 @@ export interface XYOptions extends FigureOptions {
   linearFit?: boolean;
   /** scatterWithFit: the legend's words for a slope (default "slope 3"). */
   slopeText?: (slope: number) => string;
+  /** scatterWithFit: ticks of x (default Plot's). */
+  xTicks?: number[];
 }
 
 function seriesOf(points: Point[]) {
@@ -120,7 +122,10 @@ export function scatterWithFit(points: Point[], options: XYOptions): string {
   });
   const rows = points.map((p) => ({ ...p, series: p.series ?? "" }));
   const inner = render({
-    x: axisOf(options.xLabel, options.logX),
+    x: {
+      ...axisOf(options.xLabel, options.logX),
+      ...(options.xTicks ? { ticks: options.xTicks } : {}),
+    },
     y: { ...axisOf(options.yLabel, options.logY), grid: true },
     color: { domain: names, range },
     marks: [

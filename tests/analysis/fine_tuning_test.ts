@@ -183,7 +183,7 @@ Deno.test("Part C's wording follows the direction of each result", () => {
   );
   assert.match(
     fineTuningAnswer(good),
-    /pre-training helps by 0\.181, beyond the seeds' ranges/,
+    /pre-training helps \(by 0\.181, beyond the seeds' ranges\)/,
   );
   assert.match(
     fineTuningFindings(good),
@@ -208,7 +208,7 @@ Deno.test("Part C's wording follows the direction of each result", () => {
   );
   assert.match(
     fineTuningAnswer(flipped),
-    /pre-training does not help: from a random start it ends 0\.017 higher, beyond the seeds' ranges/,
+    /pre-training does not help \(the random start ends 0\.017 higher, beyond the seeds' ranges\)/,
   );
   assert.match(
     fineTuningFindings(flipped),
@@ -229,7 +229,10 @@ Deno.test("Part C's wording follows the direction of each result", () => {
     ],
   });
   assert.match(fineTuningAnswer(close), /^\*\*Only weakly/);
-  assert.match(fineTuningAnswer(close), /within|spread/);
+  assert.match(
+    fineTuningAnswer(close),
+    /a random body by less than the seeds' spread/,
+  );
 
   // below "all horse"
   const bad = fixture({
@@ -251,7 +254,11 @@ Deno.test("Part C's wording follows the direction of each result", () => {
   });
   assert.match(
     fineTuningAnswer(one),
-    /one seed each: the spread over seeds is not measured/,
+    /one seed: whether that is more than seed noise is not measured/,
+  );
+  assert.match(
+    fineTuningAnswer(one),
+    /pre-training helps \(by 0\.181, with one seed each \(no spread measured\)\)/,
   );
   assert.doesNotMatch(fineTuningAnswer(one), /beyond the seeds' ranges/);
 });
