@@ -93,18 +93,18 @@ export function fineTuningAnswer(s: FineTuningStudy): string {
   const wp = find(s, "pre-trained", "all");
   const wr = find(s, "random", "all");
   const whole = wp && wr
-    ? ` Training the whole network instead, ${helps(contrast(wp, wr))}: ${
-      score(wp.iou)
-    } from the pre-trained body, ${score(wr.iou)} from a random one.`
+    ? ` Whole network: ${score(wp.iou)} from the pre-trained body, ${
+      score(wr.iou)
+    } from a random one, so ${helps(contrast(wp, wr))}.`
     : "";
-  return `${verdict} Foreground IoU on ${dataWords(s)}: the last layer ${
+  return `${verdict} Foreground IoU (${dataWords(s)}): last layer ${
     score(hp.iou)
   } on the pre-trained body${
     hr ? `, ${score(hr.iou)} on a random one` : ""
-  }; "all horse" ${f3(s.allHorse.iou.mean)}.${whole}` +
-    ` The original's metric, the thresholded IoU score: ${
+  }, "all horse" ${f3(s.allHorse.iou.mean)}.${whole}` +
+    ` Thresholded IoU score, the original's metric: ${
       score(hp.thresholded)
-    } for the last layer on the pre-trained body (the original reported ${originalRange()} with another network and data set).`;
+    } for the last layer (the original's ${originalRange()} came from another network and data set).`;
 }
 
 /** The original's range of the thresholded score, from the references file. */

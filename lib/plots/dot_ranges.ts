@@ -115,14 +115,6 @@ export function dotRanges(rows: DotRow[], options: DotRangesOptions): string {
         stroke: SHADE,
         strokeDasharray: "4 3",
       }),
-      Plot.text(refs, {
-        x: (r: DotReference) => r.x2 === undefined ? r.x : (r.x + r.x2) / 2,
-        text: "label",
-        frameAnchor: "top",
-        dy: -12,
-        ...fx,
-        fill: "#555",
-      }),
       Plot.ruleY(summary, {
         y: "label",
         x1: "min",
