@@ -145,6 +145,10 @@ export async function fineTuningStudy(
     v.iou = summariseSeeds(v.perSeed.map((p) => p.iou));
     v.thresholded = summariseSeeds(v.perSeed.map((p) => p.thresholded));
   }
+  // the reading order: last layer before whole network, pre-trained body first
+  const rank = (v: VariantScores) =>
+    (v.train === "head" ? 0 : 2) + (v.body === "pre-trained" ? 0 : 1);
+  variants.sort((a, b) => rank(a) - rank(b));
   const horse = constant("all horse", 1, photos);
   const background = constant("all background", 0, photos);
   masks[horse.scores.name] = horse.mask;

@@ -143,12 +143,15 @@ export function variantInput(
 
 /**
  * The runs of the experiment for `train.runAll`: the pre-training first,
- * then each variant with each seed, in the experiment's order.
+ * then each variant with each seed, those on a random body before those on
+ * the pre-trained one (they need not wait for the pre-training).
  */
 export function runInputs(e: Experiment): RunInput[] {
+  const random = e.variants.filter((v) => v.body === "random");
+  const pretrained = e.variants.filter((v) => v.body !== "random");
   return [
     e.pretrain,
-    ...e.variants.flatMap((v) =>
+    ...[...random, ...pretrained].flatMap((v) =>
       e.seeds.map((seed) =>
         variantInput(v, {
           pretrain: e.pretrain,
