@@ -224,14 +224,14 @@ function writeupVerdicts(s: CostStudy): string {
     `"The whole model needs O(n) memory": ${
       aGrows
         ? "right, though the activations, not the parameters, grow"
-        : "not measured so here"
+        : "not what this measurement shows: it stays flat"
     }.`,
     `"The last layer needs O(1) memory": ${
       flat(s, "c")
         ? `right for the working memory only when the body runs off the tape (${
           flat(s, "b") ? "and on it" : "not on it"
         }), and all n blocks' parameters are still held`
-        : "not measured so: even off the tape it grows"
+        : "not what this measurement shows: even off the tape it grows"
     }.`,
     `"O(1) time for the last layer": ${
       flatTime(s, "c")

@@ -169,21 +169,31 @@ export function costFigure(s: CostStudy, quantity: "memory" | "time"): string {
     })
     : scatterWithFit(costPoints(s, "cpuMs"), {
       title: `C.4: CPU time of one step against n (${at})`,
-      subtitle: `log scale; ${s.backend}, ${s.threads} thread${
-        s.threads === 1 ? "" : "s"
-      }; dashed: least-squares lines`,
+      subtitle:
+        `one panel per mode; log scale; ${s.backend}, ${s.threads} thread${
+          s.threads === 1 ? "" : "s"
+        }; dashed: least-squares lines`,
       xLabel: "n (dilated blocks)",
       yLabel: "ms of CPU time",
       xTicks,
       logY: true,
       linearFit: true,
+      panels: true,
       slopeText: perBlock("ms"),
     });
 }
 
 /** C.5's figure: what doubling the input's height and width multiplies. */
 export function sizeFigure(s: CostStudy): string {
-  return dotRanges(sizeRatioRows(s), {
+  const rows = sizeRatioRows(s);
+  const values = rows.flatMap((r) => r.values);
+  // room left of x1 for the label over the parameters' dot
+  const xDomain: [number, number] = [
+    Math.min(0.8, 0.9 * Math.min(...values)),
+    Math.max(5, 1.1 * Math.max(...values)),
+  ];
+  return dotRanges(rows, {
+    xDomain,
     title:
       `C.5: what doubling the input's height and width multiplies (S = ${s.smallSize} to ${
         2 * s.smallSize

@@ -55,6 +55,8 @@ export interface XYOptions extends FigureOptions {
   slopeText?: (slope: number) => string;
   /** scatterWithFit: ticks of x (default Plot's). */
   xTicks?: number[];
+  /** scatterWithFit: one panel per series, side by side on shared axes (no line hides another). */
+  panels?: boolean;
 }
 
 function seriesOf(points: Point[]) {
@@ -121,13 +123,17 @@ export function scatterWithFit(points: Point[], options: XYOptions): string {
     legend.push({ label: what, colour: range[i], kind: "line" });
   });
   const rows = points.map((p) => ({ ...p, series: p.series ?? "" }));
+  const fx = options.panels ? { fx: "series" } : {};
   const inner = render({
     x: {
       ...axisOf(options.xLabel, options.logX),
-      ...(options.xTicks ? { ticks: options.xTicks } : {}),
+      ...(options.xTicks ? { ticks: options.xTicks, tickFormat: "~g" } : {}),
     },
     y: { ...axisOf(options.yLabel, options.logY), grid: true },
     color: { domain: names, range },
+    ...(options.panels
+      ? { fx: { domain: names, axis: "top", label: null, padding: 0.12 } }
+      : {}),
     marks: [
       Plot.dot(rows, {
         x: "x",
@@ -135,14 +141,18 @@ export function scatterWithFit(points: Point[], options: XYOptions): string {
         fill: "series",
         r: 3.5,
         fillOpacity: 0.8,
+        ...fx,
       }),
       Plot.line(lines, {
         x: "x",
         y: "y",
         stroke: "series",
+        z: "series",
         strokeWidth: 1.5,
         strokeDasharray: "6 3",
+        ...fx,
       }),
+      ...(options.panels ? [Plot.frame({ stroke: "#ddd" })] : []),
     ],
   }, size);
   return frame(inner, { ...options, legend }, size);

@@ -118,7 +118,7 @@ Deno.test("C.4 and C.5 wording follows the numbers", () => {
   assert.match(costAnswer(grows), /by x1\.20/);
   assert.match(
     costFindings(grows),
-    /not measured so: even off the tape it grows/,
+    /not what this measurement shows: even off the tape it grows/,
   );
   assert.match(costFindings(grows), /Here even \(b\) stays flat/);
   assert.match(

@@ -102,3 +102,19 @@ Deno.test({
     }
   },
 });
+
+Deno.test("the notebook states EXPERIMENT, which the command line runs", async () => {
+  const nb = JSON.parse(
+    await Deno.readTextFile(
+      new URL("../../notebooks/06_fine_tuning.ipynb", import.meta.url),
+    ),
+  );
+  const cell = nb.cells.find((c: { metadata: { tags?: string[] } }) =>
+    c.metadata.tags?.includes("experiment")
+  );
+  const source = (cell.source as string[]).join("");
+  const literal = /const experiment = (\{[\s\S]*\}) satisfies/.exec(source)![1];
+  // a plain object literal: no code runs but the literal's own
+  const stated = new Function(`return (${literal});`)();
+  assert.deepEqual(stated, EXPERIMENT);
+});
