@@ -196,7 +196,7 @@ export function costFindings(s: CostStudy): string {
       signed(c.cpuMsPerBlock.slope, 1)
     } ms of CPU time per step (${s.backend}, ${s.threads} thread${
       s.threads === 1 ? "" : "s"
-    }; CPU time, which other processes on a shared machine inflate far less than the wall time also in the table). ` +
+    }; CPU time: other processes on a shared machine inflate it far less than the wall time, which the table gives too). ` +
       (flatTime(s, "c")
         ? "(c)'s CPU time hardly grows with n."
         : "Training only the last layer drops the backward pass through the body, but every step still runs the forward pass through all n blocks: O(n) time with a smaller constant. It becomes O(1) per step only when the body's features are computed once and reused, which is how this notebook's last-layer runs train."),

@@ -58,19 +58,28 @@ function margin(c: Contrast): string {
   return `${f3(Math.abs(c.diff))}, ${spread(c)}`;
 }
 
-/** Whether pre-training helps, in words, from a pre-trained vs random contrast. */
+/** What pre-training does to a score, in words, from a pre-trained vs random contrast. */
 function helps(c: Contrast): string {
+  const by = f3(Math.abs(c.diff));
+  if (c.seeded && !c.separated) {
+    return `pre-training makes no difference beyond the seeds' spread (${
+      c.diff >= 0 ? "+" : "-"
+    }${by})`;
+  }
   return c.diff > 0
-    ? `pre-training helps (by ${margin(c)})`
-    : `pre-training does not help (the random start ends ${
-      f3(Math.abs(c.diff))
-    } higher, ${spread(c)})`;
+    ? `pre-training helps (by ${by}, ${spread(c)})`
+    : `pre-training does not help (the random start ends ${by} higher, ${
+      spread(c)
+    })`;
 }
 
-function dataWords(s: FineTuningStudy): string {
-  return `${s.photos.testImages} test photos, ${s.photos.size}x${s.photos.size}, ${s.seeds} seed${
+function dataWords(s: FineTuningStudy, seeds = ""): string {
+  const n = `${seeds ? `${seeds} ` : ""}${s.seeds} seed${
     s.seeds === 1 ? "" : "s"
-  }${s.photos.synthetic ? ", SYNTHETIC shapes, not the Weizmann horses" : ""}`;
+  }`;
+  return `${s.photos.testImages} test photos (${s.photos.size}x${s.photos.size}, ${n}${
+    s.photos.synthetic ? ", SYNTHETIC shapes, not the Weizmann horses" : ""
+  })`;
 }
 
 /** The short answer to Part C, in numbers from this study. */
@@ -93,18 +102,18 @@ export function fineTuningAnswer(s: FineTuningStudy): string {
   const wp = find(s, "pre-trained", "all");
   const wr = find(s, "random", "all");
   const whole = wp && wr
-    ? ` Whole network: ${score(wp.iou)} from the pre-trained body, ${
-      score(wr.iou)
-    } from a random one, so ${helps(contrast(wp, wr))}.`
+    ? `; whole network ${f3(wp.iou.mean)} from the pre-trained body and ${
+      f3(wr.iou.mean)
+    } from a random one, so ${helps(contrast(wp, wr))}`
     : "";
-  return `${verdict} Foreground IoU (${dataWords(s)}): last layer ${
-    score(hp.iou)
+  return `${verdict} Foreground IoU on ${dataWords(s, "mean of")}: last layer ${
+    f3(hp.iou.mean)
   } on the pre-trained body${
-    hr ? `, ${score(hr.iou)} on a random one` : ""
-  }, "all horse" ${f3(s.allHorse.iou.mean)}.${whole}` +
-    ` Thresholded IoU score, the original's metric: ${
-      score(hp.thresholded)
-    } for the last layer (the original's ${originalRange()} came from another network and data set).`;
+    hr ? `, ${f3(hr.iou.mean)} on a random one` : ""
+  }, "all horse" ${f3(s.allHorse.iou.mean)}${whole}.` +
+    ` Thresholded IoU score (the original's metric): ${
+      f3(hp.thresholded.mean)
+    } for the last layer (the original: ${originalRange()}, another network and data).`;
 }
 
 /** The original's range of the thresholded score, from the references file. */
@@ -186,33 +195,48 @@ export function fineTuningFindings(s: FineTuningStudy): string {
   );
   if (hp) {
     const k = aboveHalf(hp);
-    const vs = hp.thresholded.mean < lowOriginal()
-      ? "below"
-      : hp.thresholded.mean > highOriginal()
-      ? "above"
-      : "within";
+    const vs = (x: number) =>
+      x < lowOriginal() ? "below" : x > highOriginal() ? "above" : "within";
+    const best = s.variants.reduce((a, b) =>
+      b.thresholded.mean > a.thresholded.mean ? b : a
+    );
     lines.push(
       `- **Two metrics.** The original's score is per image clamp(ceil(20 (IoU - 0.5)), 0, 10) / 10: 0 for any image at or below IoU 0.5. The last layer on the pre-trained body has ${k} of ${s.photos.testImages} test images above 0.5 (first seed), so its thresholded score is ${
         f3(hp.thresholded.mean)
       } while its plain IoU is ${f3(hp.iou.mean)}; "all horse" scores ${
         f3(s.allHorse.thresholded.mean)
       } on it. ` +
-        `That is ${vs} the original's ${originalRange()}, which came from a DeepLabV3-ResNet101 pre-trained on COCO and fine-tuned on flowers at 224x224: only the metric is alike.`,
+        `That is ${
+          vs(hp.thresholded.mean)
+        } the original's ${originalRange()}, which came from a DeepLabV3-ResNet101 pre-trained on COCO and fine-tuned on flowers at 224x224: only the metric is alike.` +
+        (best !== hp
+          ? ` The best here on this metric, ${best.name}, scores ${
+            f3(best.thresholded.mean)
+          }, ${vs(best.thresholded.mean)} that range.`
+          : ""),
     );
   }
   const p = s.pretrain;
-  const learned = p.valAccuracy > p.lookupAccuracy;
+  const c = hp && hr ? contrast(hp, hr) : undefined;
   lines.push(
     `- **What the pre-training learned.** ${p.numEpochs} epoch${
       p.numEpochs === 1 ? "" : "s"
     } of colourization on ${p.trainImages} ${
       p.synthetic ? "SYNTHETIC scenes" : "CIFAR-10 horses"
-    }: pixel accuracy ${pct(p.valAccuracy)}, against ${
+    }: pixel accuracy ${pct(p.valAccuracy)}, ${
+      p.valAccuracy > p.lookupAccuracy ? "above" : "below"
+    } the ${
       pct(p.lookupAccuracy)
-    } for the lookup from each pixel's grey level. ` +
-      (learned
-        ? "The body learned more than brightness, which is what a last layer on it can use."
-        : "The body has not yet learned even what the grey level alone says, so its features are weak for any task."),
+    } of the lookup from each pixel's grey level (pixel accuracy mostly rewards exact brightness; notebook 01 measures why). ` +
+      (!c
+        ? "What the features are worth for horses is what a last layer on them scores."
+        : c.diff > 0
+        ? `What matters here is what a last layer finds in its features: ${
+          f3(hp!.iou.mean)
+        } against ${f3(hr!.iou.mean)} on random ones.`
+        : `A last layer finds no more in its features than in random ones (${
+          f3(hp!.iou.mean)
+        } against ${f3(hr!.iou.mean)}).`),
   );
   return lines.join("\n");
 }
@@ -238,7 +262,7 @@ export function fineTuningRows(s: FineTuningStudy): {
   "IoU range": string;
   "thresholded mean": number;
   "thresholded range": string;
-  "test images IoU > 0.5": number;
+  "test images with IoU > 0.5 (first seed)": number;
 }[] {
   return [...s.variants, s.allHorse, s.allBackground].map((v) => ({
     variant: v.name,
@@ -248,7 +272,7 @@ export function fineTuningRows(s: FineTuningStudy): {
     "IoU range": `${f3(v.iou.min)}-${f3(v.iou.max)}`,
     "thresholded mean": Number(f3(v.thresholded.mean)),
     "thresholded range": `${f3(v.thresholded.min)}-${f3(v.thresholded.max)}`,
-    "test images IoU > 0.5": aboveHalf(v),
+    "test images with IoU > 0.5 (first seed)": aboveHalf(v),
   }));
 }
 
@@ -263,9 +287,9 @@ export function fineTuningHeadline(s: FineTuningStudy): Headline {
   ].filter((v): v is VariantScores => v !== undefined);
   return {
     question:
-      `C: fine-tune only the last layer of a network pre-trained on colourization (${
+      `C: fine-tune only the last layer of a network pre-trained on colourization; ${
         dataWords(s)
-      })`,
+      }`,
     answer: hp
       ? `thresholded IoU score (the original's metric): ${
         score(hp.thresholded)

@@ -1,7 +1,7 @@
 /**
  * What one fine-tuning step costs (questions C.4 and C.5), measured: tensor
- * memory and time of one optimizer step of the DeepLab-style network with n
- * blocks at input size S, in three modes:
+ * memory, wall time and CPU time of one optimizer step of the DeepLab-style
+ * network with n blocks at input size S, in three modes:
  *
  * - (a) the whole network trained;
  * - (b) only the last layer trained, but the whole forward pass run under

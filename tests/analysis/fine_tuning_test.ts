@@ -189,7 +189,10 @@ Deno.test("Part C's wording follows the direction of each result", () => {
     fineTuningFindings(good),
     /The pre-trained features are better by 0\.208, beyond the seeds' ranges/,
   );
-  assert.match(fineTuningFindings(good), /learned more than brightness/);
+  assert.match(
+    fineTuningFindings(good),
+    /pixel accuracy 65\.4%, above the 60\.1% of the lookup .* What matters here is what a last layer finds in its features: 0\.617 against 0\.409 on random ones/,
+  );
 
   // the random body ahead, the whole network no better for pre-training
   const [hp, hr, wp, wr] = good.variants;
@@ -216,7 +219,7 @@ Deno.test("Part C's wording follows the direction of each result", () => {
   );
   assert.match(
     fineTuningFindings(flipped),
-    /has not yet learned even what the grey level alone says/,
+    /pixel accuracy 36\.4%, below the 60\.1% .* A last layer finds no more in its features than in random ones \(0\.400 against 0\.409\)/,
   );
 
   // overlapping ranges: within the seeds' spread
@@ -274,5 +277,5 @@ Deno.test("Part C's headline names both metrics and the original's", () => {
     h.reference!,
     /published \(the original assignment\): 0\.32-0\.35 mean thresholded IoU score/,
   );
-  assert.match(h.question, /53 test photos, 48x48, 3 seeds/);
+  assert.match(h.question, /; 53 test photos \(48x48, 3 seeds\)$/);
 });
