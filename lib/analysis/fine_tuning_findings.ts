@@ -49,7 +49,7 @@ function contrast(a: VariantScores, b: VariantScores): Contrast {
 
 /** "beyond the seeds' ranges" and the like. */
 function spread(c: Contrast): string {
-  if (!c.seeded) return "with one seed each (no spread measured)";
+  if (!c.seeded) return "one seed each, no spread measured";
   return `${c.separated ? "beyond" : "within"} the seeds' ranges`;
 }
 
@@ -106,9 +106,9 @@ export function fineTuningAnswer(s: FineTuningStudy): string {
       f3(wr.iou.mean)
     } from a random one, so ${helps(contrast(wp, wr))}`
     : "";
-  return `${verdict} Foreground IoU on ${dataWords(s, "mean of")}: last layer ${
-    f3(hp.iou.mean)
-  } on the pre-trained body${
+  return `${verdict} Foreground IoU on ${
+    dataWords(s, s.seeds > 1 ? "mean of" : "")
+  }: last layer ${f3(hp.iou.mean)} on the pre-trained body${
     hr ? `, ${f3(hr.iou.mean)} on a random one` : ""
   }, "all horse" ${f3(s.allHorse.iou.mean)}${whole}.` +
     ` Thresholded IoU score (the original's metric): ${

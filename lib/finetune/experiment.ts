@@ -190,7 +190,7 @@ export function quickExperiment(
       })),
       cost: { ...e.cost, blocks, sizes },
     },
-    note: `quick mode, Part C: seed ${
+    note: `quick mode keeps seed ${
       e.seeds.slice(0, q.seeds).join(", ")
     } only, at most ${q.headEpochs} epochs of last-layer and ${q.wholeEpochs} of whole-network training, cost study at n in {${blocks}} and S in {${sizes}}`,
   };

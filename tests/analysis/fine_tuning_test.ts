@@ -261,7 +261,7 @@ Deno.test("Part C's wording follows the direction of each result", () => {
   );
   assert.match(
     fineTuningAnswer(one),
-    /pre-training helps \(by 0\.181, with one seed each \(no spread measured\)\)/,
+    /pre-training helps \(by 0\.181, one seed each, no spread measured\)/,
   );
   assert.doesNotMatch(fineTuningAnswer(one), /beyond the seeds' ranges/);
 });

@@ -62,7 +62,7 @@ Deno.test("quick mode: fewer seeds and epochs, a smaller grid, the body runAll t
   const seg = resolveConfig(runInputs(q).at(-1)!);
   assert.ok(seg.task === "segmentation" && seg.body !== "random");
   assert.equal(seg.body.numEpochs, QUICK_CAPS.numEpochs);
-  assert.match(note, /quick mode, Part C: seed 0 only/);
+  assert.match(note, /^quick mode keeps seed 0 only/);
   assert.equal(forMode(EXPERIMENT, { quick: false }).experiment, EXPERIMENT);
   assert.equal(forMode(EXPERIMENT, { quick: false }).note, undefined);
 });
