@@ -190,6 +190,8 @@ export async function runCostStudy(
   for (const size of opts.sizes ?? [32, 64]) {
     for (const n of opts.blocks ?? [2, 4, 8, 12, 16]) {
       for (const mode of opts.modes ?? ["a", "b", "c"] as CostMode[]) {
+        // a turn of the event loop, so that a signal listener can ask to stop
+        await new Promise((resolve) => setTimeout(resolve, 0));
         if (opts.stop?.()) return undefined;
         const p = await measureStepCost(n, size, mode, opts);
         points.push(p);

@@ -83,3 +83,64 @@ Deno.test("costProgressLine(): while measuring and when done", () => {
     "cost study (C.4, C.5): 30 steps measured in 2m10s",
   );
 });
+
+Deno.test({
+  ...opts,
+  name:
+    "costStudy(): Ctrl-C stops the worker after its point, keeps nothing, leaves no process",
+  fn: async () => {
+    const cacheDir = await Deno.makeTempDir();
+    try {
+      const child = new Deno.Command("setsid", {
+        args: [
+          Deno.execPath(),
+          "run",
+          "-A",
+          new URL("./fixtures/cost_interrupt.ts", import.meta.url).pathname,
+          cacheDir,
+        ],
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      let out = "";
+      const reader = child.stdout.pipeThrough(new TextDecoderStream())
+        .getReader();
+      while (!/point [1-9]/.test(out)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += value;
+      }
+      child.kill("SIGINT"); // as Jupyter's Interrupt: the kernel process only
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += value;
+      }
+      await child.status;
+      assert.match(
+        out,
+        /RunsInterrupted: cost study interrupted after \d+ of 24 points \(none kept\)/,
+      );
+      assert.doesNotMatch(out, /finished/);
+      const ps = await new Deno.Command("ps", {
+        args: ["-eo", "args="],
+        stdout: "piped",
+      }).output();
+      const left = new TextDecoder().decode(ps.stdout).split("\n").filter((l) =>
+        l.includes("cost_worker.ts") && l.includes('"sizes":[48]')
+      );
+      assert.deepEqual(left, [], "no worker left behind");
+      const stored = [...Deno.readDirSync(`${cacheDir}/finetune`)].flatMap((
+        d,
+      ) =>
+        [...Deno.readDirSync(`${cacheDir}/finetune/${d.name}`)].map((f) =>
+          f.name
+        )
+      );
+      assert.ok(!stored.includes("result.json"), "nothing half-measured kept");
+    } finally {
+      await Deno.remove(cacheDir, { recursive: true });
+    }
+  },
+});
