@@ -261,11 +261,11 @@ export function costHeadlines(s: CostStudy): Headline[] {
       plusMb(b.workBytesPerBlock.slope)
     }, off the tape ${plusMb(c.workBytesPerBlock.slope)} (parameters +${
       mb(s.paramBytesPerBlock)
-    } MB/block, held in every mode); CPU time: ${
+    } MB/block, held in every mode); CPU time per block: ${
       signed(a.cpuMsPerBlock.slope, 1)
-    } / ${signed(b.cpuMsPerBlock.slope, 1)} / ${
-      signed(c.cpuMsPerBlock.slope, 1)
-    } ms/block`,
+    } ms (whole network), ${
+      signed(b.cpuMsPerBlock.slope, 1)
+    } (body on the tape), ${signed(c.cpuMsPerBlock.slope, 1)} (off the tape)`,
     reference:
       "student writeup: whole model O(n) memory and time; last layer O(1) memory and time",
   }, {

@@ -210,7 +210,7 @@ export function fineTuningFindings(s: FineTuningStudy): string {
           vs(hp.thresholded.mean)
         } the original's ${originalRange()}, which came from a DeepLabV3-ResNet101 pre-trained on COCO and fine-tuned on flowers at 224x224: only the metric is alike.` +
         (best !== hp
-          ? ` The best here on this metric, ${best.name}, scores ${
+          ? ` The best here on this metric, "${best.name}", scores ${
             f3(best.thresholded.mean)
           }, ${vs(best.thresholded.mean)} that range.`
           : ""),
@@ -294,7 +294,7 @@ export function fineTuningHeadline(s: FineTuningStudy): Headline {
       ? `thresholded IoU score (the original's metric): ${
         score(hp.thresholded)
       }; foreground IoU: ${score(hp.iou)}; foreground IoU of the controls: ${
-        others.map((v) => `${v.name} ${f3(v.iou.mean)}`).join(", ")
+        others.map((v) => `${v.name} ${f3(v.iou.mean)}`).join("; ")
       }`
       : "no last-layer run",
     reference: referenceLine("segmentation"),
