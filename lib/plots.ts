@@ -31,3 +31,16 @@ export {
 } from "./plots/xy.ts";
 export { type ColourShare, colourShareChart } from "./plots/colour_shares.ts";
 export { imageGrid, svgToPng } from "./io/images.ts";
+export {
+  dotRanges,
+  type DotRangesOptions,
+  type DotReference,
+  type DotRow,
+} from "./plots/dot_ranges.ts";
+export {
+  maskOutcomes,
+  type MaskPhotos,
+  type MaskRow,
+  OUTCOME_COLOURS,
+  spreadByScore,
+} from "./plots/mask_outcomes.ts";

@@ -1,6 +1,6 @@
 /**
  * The `analysis` namespace: what the notebooks measure on trained models
- * and runs (Parts A and B).
+ * and runs (Parts A, B and C).
  *
  * @module
  */
@@ -61,3 +61,28 @@ export {
 } from "./colourization.ts";
 export { greyLookup } from "./lookup.ts";
 export { referenceLine, REFERENCES } from "./references.ts";
+export {
+  type FineTuningStudy,
+  fineTuningStudy,
+  type VariantScores,
+} from "./fine_tuning.ts";
+export {
+  fineTuningAnswer,
+  fineTuningFindings,
+  fineTuningHeadline,
+  fineTuningRows,
+} from "./fine_tuning_findings.ts";
+export {
+  costAnswer,
+  costFindings,
+  costHeadlines,
+  costRows,
+  type CostStudy,
+  costStudy,
+} from "./fine_tuning_cost.ts";
+export {
+  costFigure,
+  maskFigure,
+  scoreFigure,
+  sizeFigure,
+} from "./fine_tuning_figures.ts";

@@ -21,6 +21,8 @@ export interface Reference {
   label: string;
   pytorch: PytorchRun[];
   published: string | null;
+  /** Who published it, when not others on the 1,000 validation horses. */
+  publishedBy?: string;
 }
 
 /** The keys of the references. */
@@ -48,6 +50,10 @@ export function referenceLine(key: ReferenceKey): string {
       }`,
     );
   }
-  if (r.published) parts.push(`published (1,000 horses): ${r.published}`);
+  if (r.published) {
+    parts.push(
+      `published (${r.publishedBy ?? "1,000 horses"}): ${r.published}`,
+    );
+  }
   return parts.join("; ");
 }

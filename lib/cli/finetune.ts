@@ -1,138 +1,52 @@
 /**
  * `deno task finetune [--quick] [--data DIR] [--pretrain-data PATH|synthetic]
- * [--size S] [--seeds K] [--out DIR]`: pre-trains (or reads from the cache)
- * the DeepLab-style network on colourization, fine-tunes it to segment
- * horses, compares the variants, and measures the cost of one step (C.4,
- * C.5). Prints a readable table and one JSON line per result.
+ * [--size S] [--seeds K] [--out DIR]`: notebooks/06_fine_tuning.ipynb's
+ * experiment (lib/finetune/experiment.ts EXPERIMENT) from a terminal, one
+ * thing at a time in this process: pre-trains (or reads from the run cache)
+ * the DeepLab-style network, fine-tunes every variant with every seed,
+ * measures the cost of one step (C.4, C.5), and prints the answers and
+ * findings the notebook shows. Writes `results.json` and `masks.png`.
  *
  * @module
  */
 import { initTf } from "../backend.ts";
 import { watchParent } from "./parent_watch.ts";
-import { findWeizmann } from "../data/weizmann_source.ts";
-import { CACHE_DIR } from "./cache_dir.ts";
+import { loadExperimentData } from "../data/horses.ts";
+import { findWeizmann, requireWeizmann } from "../data/weizmann_source.ts";
+import { loadSegmentationData } from "../finetune/segmentation_data.ts";
+import { EXPERIMENT, runInputs } from "../finetune/experiment.ts";
+import { forMode } from "../finetune/settings.ts";
+import { costStudy } from "../finetune/cost_run.ts";
+import { costProgressLine } from "../finetune/cost_progress.ts";
+import { fineTuningStudy } from "../analysis/fine_tuning.ts";
 import {
-  runFineTuneStudy,
-  saveStudy,
-  type StudyResult,
-} from "../finetune/study.ts";
+  fineTuningAnswer,
+  fineTuningFindings,
+  fineTuningRows,
+} from "../analysis/fine_tuning_findings.ts";
+import {
+  costAnswer,
+  costFindings,
+  costRows,
+  costStudy as costAnalysis,
+} from "../analysis/fine_tuning_cost.ts";
+import { maskFigure } from "../analysis/fine_tuning_figures.ts";
+import { writeFileAtomic } from "../io/file_handler.ts";
+import { projectDataDir } from "../io/data_dir.ts";
+import { trainOrLoad } from "../run/run.ts";
+import type { Run } from "../run/load.ts";
+import { resolveConfig, runLabel } from "../run/config.ts";
+import { formatEpoch } from "../train/progress.ts";
+import { tableBundle } from "../show/table.ts";
 import {
   type FineTuneArgs,
   parseFineTuneArgs,
   USAGE,
 } from "./finetune_args.ts";
 
-function fmt(v: number, digits = 3): string {
-  return v.toFixed(digits);
-}
-
-function mb(bytes: number): string {
-  return (bytes / 2 ** 20).toFixed(2);
-}
-
-/**
- * The study's results as lines: the variant table, one JSON line per
- * variant (`kind: "iou"`) and per measured point (`kind: "cost"`), the cost
- * table and the fitted slopes.
- */
-export function studyLines(r: StudyResult): string[] {
-  const lines: string[] = [];
-  const print = (line: string) => lines.push(line);
-  const synthetic = r.segmentationSource.synthetic ? " [SYNTHETIC data]" : "";
-  print("");
-  print(`Test split (${r.testImages} images, ${r.size}x${r.size})${synthetic}`);
-  print(
-    "variant                 | IoU mean [min, max]   | thresholded mean [min, max] | seeds",
-  );
-  for (const s of r.variants) {
-    print(
-      `${s.variant.padEnd(23)} | ${fmt(s.iou.mean)} [${fmt(s.iou.min)}, ${
-        fmt(s.iou.max)
-      }] | ${fmt(s.thresholdedIou.mean)} [${fmt(s.thresholdedIou.min)}, ${
-        fmt(s.thresholdedIou.max)
-      }]       | ${s.seeds}`,
-    );
-  }
-  for (const s of r.variants) {
-    print(JSON.stringify({
-      kind: "iou",
-      variant: s.variant,
-      iou: s.iou.mean,
-      thresholdedIou: s.thresholdedIou.mean,
-      seeds: s.seeds,
-      iouMin: s.iou.min,
-      iouMax: s.iou.max,
-      synthetic: r.segmentationSource.synthetic,
-    }));
-  }
-  print("");
-  print(
-    `Cost of one optimizer step (batch ${
-      r.cost[0]?.batchSize
-    }, 32 filters; MB = 2^20 bytes; ` +
-      `backend ${r.backend}; the machine may be shared)`,
-  );
-  print(
-    "  n |   S | mode | peak MB | work MB | params MB | grads MB | Adam MB | step ms",
-  );
-  for (const p of r.cost) {
-    print(
-      `${String(p.n).padStart(3)} | ${
-        String(p.size).padStart(3)
-      } |   ${p.mode}  | ${mb(p.peakBytes).padStart(7)} | ${
-        mb(p.workBytes).padStart(7)
-      } | ${mb(p.paramBytes).padStart(9)} | ${mb(p.gradBytes).padStart(8)} | ${
-        mb(p.optimizerBytes).padStart(7)
-      } | ${fmt(p.stepMs, 1).padStart(7)}`,
-    );
-  }
-  for (const p of r.cost) {
-    print(JSON.stringify({
-      kind: "cost",
-      n: p.n,
-      size: p.size,
-      mode: p.mode,
-      peakBytes: p.peakBytes,
-      paramBytes: p.paramBytes,
-      gradBytes: p.gradBytes,
-      optimizerBytes: p.optimizerBytes,
-      stepMs: p.stepMs,
-      workBytes: p.workBytes,
-    }));
-  }
-  print("");
-  print("Growth per extra block (least-squares slope over n):");
-  for (const s of r.slopes) {
-    print(
-      `  mode ${s.mode}, S=${s.size}: work memory ${
-        mb(s.workBytesPerBlock.slope)
-      } MB/block, ` +
-        `grads+Adam ${
-          mb(s.gradBytesPerBlock.slope + s.optimizerBytesPerBlock.slope)
-        } MB/block, ` +
-        `time ${fmt(s.msPerBlock.slope, 1)} ms/block`,
-    );
-  }
-  print("When S doubles (ratio 2S / S, mean over n):");
-  for (const mode of ["a", "b", "c"] as const) {
-    const rs = r.sizeRatios.filter((x) => x.mode === mode);
-    if (rs.length === 0) continue;
-    const mean = (f: (x: typeof rs[number]) => number) =>
-      rs.reduce((s, x) => s + f(x), 0) / rs.length;
-    print(
-      `  mode ${mode}: work memory x${
-        fmt(mean((x) => x.workBytes), 2)
-      }, parameters x${fmt(mean((x) => x.paramBytes), 2)}, step time x${
-        fmt(mean((x) => x.stepMs), 2)
-      }`,
-    );
-  }
-  return lines;
-}
-
 /**
  * Runs the whole job; `print` receives every output line. Writes
- * `out/results.json` and `out/predictions.png`.
+ * `out/results.json` (both studies, without the masks) and `out/masks.png`.
  */
 export async function runFineTuneCli(
   args: FineTuneArgs,
@@ -140,23 +54,77 @@ export async function runFineTuneCli(
 ): Promise<void> {
   const backend = await initTf();
   print(`backend: ${backend.name} (${backend.reason})`);
-  const studyOptions = {
-    quick: args.quick,
-    // nothing given: the project's data/weizmann-horses/ when it is there
-    data: args.data ?? findWeizmann(undefined, CACHE_DIR),
-    pretrainData: args.pretrainData,
-    size: args.size,
-    seeds: args.seeds,
-  };
-  const result = await runFineTuneStudy(backend, {
-    ...studyOptions,
-    onLine: print,
-  });
-  for (const line of studyLines(result)) print(line);
-  await saveStudy(result, args.out);
-  print(
-    `results: ${args.out}/results.json, predictions (seed 0): ${args.out}/predictions.png`,
+  const cacheDir = projectDataDir();
+  const settings = { quick: args.quick, data: args.pretrainData, seed: 0 };
+  // the photos are settled before anything trains
+  const found = requireWeizmann(
+    args.data ?? findWeizmann(undefined, cacheDir),
+    {
+      fallback: args.quick || args.pretrainData === "synthetic",
+      projectDataDir: cacheDir,
+    },
   );
+  const { experiment, note } = forMode({
+    ...EXPERIMENT,
+    size: args.size,
+    seeds: Array.from({ length: args.seeds }, (_, i) => i),
+  }, settings);
+  if (note) print(note);
+  const horses = await loadExperimentData(settings, { cacheDir });
+  const photos = await loadSegmentationData({ data: found, size: args.size });
+  print(`pre-training data: ${horses.data.source.description}`);
+  print(`segmentation data: ${photos.source.description}`);
+  const runs: Run[] = [];
+  try {
+    for (const input of runInputs(experiment)) {
+      const label = runLabel(resolveConfig(input));
+      const run = await trainOrLoad(input, {
+        colour: horses,
+        segmentation: photos,
+      }, {
+        cacheDir,
+        onLine: print,
+        onEpochEnd: (e) => print(`  ${label}: ${formatEpoch(e)}`),
+      });
+      print(`${label}: ${run.cached ? "read from the cache" : "trained"}`);
+      runs.push(run);
+    }
+    const cost = await costStudy(experiment.cost, {
+      backend,
+      cacheDir,
+      inProcess: true,
+      progress: (p) => {
+        if (p.finished || p.done % 5 === 0) print(costProgressLine(p));
+      },
+    });
+    const study = await fineTuningStudy(runs, { horses, photos });
+    const costs = costAnalysis(cost);
+    for (
+      const text of [
+        fineTuningAnswer(study),
+        fineTuningFindings(study),
+        tableBundle(fineTuningRows(study))["text/plain"],
+        costAnswer(costs),
+        costFindings(costs),
+        tableBundle(costRows(costs))["text/plain"],
+      ]
+    ) {
+      print("");
+      for (const line of text.split("\n")) print(line);
+    }
+    await Deno.mkdir(args.out, { recursive: true });
+    const { masks: _, ...plain } = study;
+    await writeFileAtomic(
+      `${args.out}/results.json`,
+      JSON.stringify({ study: plain, cost: costs }, null, 1) + "\n",
+    );
+    const picture = await maskFigure(study, photos.test);
+    await writeFileAtomic(`${args.out}/masks.png`, picture.png);
+    print("");
+    print(`results: ${args.out}/results.json, masks: ${args.out}/masks.png`);
+  } finally {
+    for (const r of runs) r.model.dispose();
+  }
 }
 
 if (import.meta.main) {

@@ -11,21 +11,23 @@ export const USAGE =
   `Usage: deno task finetune [--quick] [--data DIR] [--pretrain-data PATH|synthetic]
                           [--size S] [--seeds K] [--out DIR]
 
-Fine-tunes a DeepLab-style network, pre-trained on colourization of the
-CIFAR-10 horses, to segment horses; then measures memory and time of one
-fine-tuning step against n (blocks) and S (input size).
+Part C from a terminal, one step at a time in this process: the experiment of
+notebooks/06_fine_tuning.ipynb (a DeepLab-style network pre-trained on
+colourization of the CIFAR-10 horses, fine-tuned to segment horses: the last
+layer or the whole network, from the pre-trained body or a random one), then
+the cost of one fine-tuning step against n (blocks) and S (input size). Prints
+the answers and findings the notebook shows.
 
-  --quick          1 seed, few epochs, a small pre-training; cost study at
-                   n in {2, 4, 8} and S in {32, 64}
+  --quick          1 seed, short runs, a small pre-training and cost grid
   --data           a folder in the Weizmann horse layout (rgb/ + mask/),
                    or "synthetic" for the embedded SYNTHETIC shapes; default:
                    data/weizmann-horses/, else (--quick only) the shapes
   --pretrain-data  CIFAR-10 binary archive or folder, or "synthetic" (as for
                    deno task train); default: synthetic with --quick, else
                    $COLOURLAB_DATA, the cache in data/, or a download
-  --size           S: photos resized to S x S (default 64)
+  --size           S: photos resized to S x S (default 32)
   --seeds          seeds per variant (default 3; 1 with --quick)
-  --out            folder for results.json and predictions.png
+  --out            folder for results.json and masks.png
                    (default runs/finetune)`;
 
 /** Checked arguments. */
@@ -70,7 +72,7 @@ export function parseFineTuneArgs(argv: string[]): FineTuneArgs | "help" {
   });
   if (values.help) return "help";
   const quick = values.quick ?? false;
-  const size = positiveInt("size", values.size, 64);
+  const size = positiveInt("size", values.size, 32);
   if (size < 8) throw new Error(`--size must be at least 8, not ${size}`);
   return {
     quick,

@@ -11,5 +11,7 @@ export { nearestColourLabels, paletteToRgb } from "./palette.ts";
 export type { CategoryData, DataSource, ImageSet, Palette } from "./types.ts";
 export {
   defaultWeizmannDir,
+  loadHorsePhotos as horsePhotos,
   loadSegmentationData as segmentation,
+  type SegmentationData,
 } from "../finetune/segmentation_data.ts";

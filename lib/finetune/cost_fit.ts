@@ -44,8 +44,10 @@ export interface CostSlope {
   workBytesPerBlock: LineFit;
   /** Extra total peak bytes per block (parameters and state included). */
   peakBytesPerBlock: LineFit;
-  /** Extra milliseconds per block. */
+  /** Extra milliseconds (wall) per block. */
   msPerBlock: LineFit;
+  /** Extra milliseconds of CPU time per block. */
+  cpuMsPerBlock: LineFit;
   /** Gradient and optimizer-state bytes per block. */
   gradBytesPerBlock: LineFit;
   optimizerBytesPerBlock: LineFit;
@@ -75,6 +77,7 @@ export function fitCostSlopes(points: CostPoint[]): CostSlope[] {
       workBytesPerBlock: fit((p) => p.workBytes),
       peakBytesPerBlock: fit((p) => p.peakBytes),
       msPerBlock: fit((p) => p.stepMs),
+      cpuMsPerBlock: fit((p) => p.cpuMs),
       gradBytesPerBlock: fit((p) => p.gradBytes),
       optimizerBytesPerBlock: fit((p) => p.optimizerBytes),
     });
@@ -92,6 +95,7 @@ export interface SizeRatio {
   peakBytes: number;
   paramBytes: number;
   stepMs: number;
+  cpuMs: number;
 }
 
 /**
@@ -114,6 +118,7 @@ export function sizeRatios(points: CostPoint[]): SizeRatio[] {
       peakBytes: q.peakBytes / p.peakBytes,
       paramBytes: q.paramBytes / p.paramBytes,
       stepMs: q.stepMs / p.stepMs,
+      cpuMs: q.cpuMs / p.cpuMs,
     });
   }
   return out;

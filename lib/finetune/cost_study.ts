@@ -1,7 +1,7 @@
 /**
  * What one fine-tuning step costs (questions C.4 and C.5), measured: tensor
- * memory and time of one optimizer step of the DeepLab-style network with n
- * blocks at input size S, in three modes:
+ * memory, wall time and CPU time of one optimizer step of the DeepLab-style
+ * network with n blocks at input size S, in three modes:
  *
  * - (a) the whole network trained;
  * - (b) only the last layer trained, but the whole forward pass run under
@@ -12,6 +12,7 @@
  *
  * @module
  */
+import process from "node:process";
 import * as tf from "@tensorflow/tfjs";
 import { Adam } from "../train/adam.ts";
 import { pixelCrossEntropy } from "../train/loss.ts";
@@ -45,6 +46,12 @@ export interface CostPoint {
   optimizerBytes: number;
   /** Median wall time of a step, ms. */
   stepMs: number;
+  /**
+   * Median CPU time of a step (every thread of the process), ms: the work,
+   * which other processes on a shared machine do not inflate as they do
+   * the wall time.
+   */
+  cpuMs: number;
   batchSize: number;
 }
 
@@ -126,12 +133,17 @@ export async function measureStepCost(
     const before = tf.memory().numBytes;
     const profile = await tf.profile(step);
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < (opts.timedSteps ?? 2); i++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await step();
+      const c = process.cpuUsage(c0);
       times.push(performance.now() - t0);
+      cpu.push((c.user + c.system) / 1000);
     }
-    times.sort((p, q) => p - q);
+    const median = (xs: number[]) =>
+      [...xs].sort((p, q) => p - q)[Math.floor((xs.length - 1) / 2)];
     return {
       n,
       size,
@@ -141,7 +153,8 @@ export async function measureStepCost(
       paramBytes: tensorBytes(model.weights.map((w) => w.read())),
       gradBytes,
       optimizerBytes,
-      stepMs: times[Math.floor((times.length - 1) / 2)],
+      stepMs: median(times),
+      cpuMs: median(cpu),
       batchSize,
     };
   } finally {
@@ -160,20 +173,26 @@ export interface CostStudyOptions extends CostOptions {
   modes?: CostMode[];
   /** Called after each point (the library never prints). */
   onPoint?: (point: CostPoint) => void;
+  /** Checked before each point: true stops the study there. */
+  stop?: () => boolean;
 }
 
 /**
- * Measures every (n, S, mode) point.
+ * Measures every (n, S, mode) point, S by S; undefined when `stop` ended it
+ * early.
  *
  * @see notebooks/06_fine_tuning.ipynb
  */
 export async function runCostStudy(
   opts: CostStudyOptions = {},
-): Promise<CostPoint[]> {
+): Promise<CostPoint[] | undefined> {
   const points: CostPoint[] = [];
   for (const size of opts.sizes ?? [32, 64]) {
     for (const n of opts.blocks ?? [2, 4, 8, 12, 16]) {
       for (const mode of opts.modes ?? ["a", "b", "c"] as CostMode[]) {
+        // a turn of the event loop, so that a signal listener can ask to stop
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (opts.stop?.()) return undefined;
         const p = await measureStepCost(n, size, mode, opts);
         points.push(p);
         opts.onPoint?.(p);

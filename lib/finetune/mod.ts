@@ -1,21 +1,18 @@
 /**
- * The `finetune` namespace: Part C's study (pre-training, fine-tuning
- * variants, the cost of one step) and its views.
+ * The `finetune` namespace: Part C's experiment (the pre-training, the
+ * fine-tuning variants and seeds, the cost study's grid), the runs it stands
+ * for, quick mode's version of it, and the cost study that measures beside
+ * the runs.
  *
  * @module
  */
-export { costAnswer } from "./cost_answer.ts";
-export { fitCostSlopes, sizeRatios } from "./cost_fit.ts";
-export { type Variant, VARIANTS } from "./fine_tune.ts";
 export {
-  runFineTuneStudy as study,
-  type StudyOptions,
-  type StudyResult,
-} from "./study.ts";
-export {
-  costPoints,
-  costRows,
-  fineTuneHeadline,
-  studyContext,
-  variantRows,
-} from "./study_views.ts";
+  type CostSpec,
+  type Experiment,
+  runInputs,
+  variantName,
+  type VariantSpec,
+} from "./experiment.ts";
+export { forMode, studyContext as context } from "./settings.ts";
+export { type CostProgress, type CostResult, costStudy } from "./cost_run.ts";
+export { costProgress } from "./cost_progress.ts";

@@ -2,7 +2,7 @@
  * Where the horse segmentation data comes from: a folder in the Weizmann
  * layout, or the embedded synthetic shapes (labelled as such) when asked
  * for or, in quick mode only, when no folder is found
- * (lib/data/weizmann_source.ts); and the grey inputs the network sees.
+ * (lib/data/weizmann_source.ts).
  *
  * The network is pre-trained on colourization, whose input is the grey
  * image, so segmentation feeds it the grey version of each photo too: the
@@ -10,8 +10,9 @@
  *
  * @module
  */
+import { projectDataDir } from "../io/data_dir.ts";
 import { loadWeizmann } from "../data/weizmann.ts";
-import { findWeizmann } from "../data/weizmann_source.ts";
+import { findWeizmann, requireWeizmann } from "../data/weizmann_source.ts";
 import type { SegmentationData, SegmentationSet } from "../data/weizmann.ts";
 import { syntheticShapes } from "./synthetic_shapes.ts";
 
@@ -44,23 +45,27 @@ export async function loadSegmentationData(
 }
 
 /**
- * Grey version of each photo, [count, S, S, 1]: the unweighted mean of R, G
- * and B, as the colourization inputs are made.
+ * The photos a notebook uses, at S x S: the folder {@link defaultWeizmannDir}
+ * finds; without one, the synthetic shapes in quick mode and in the offline
+ * demonstration (`data` "synthetic"), else the error that says where to get
+ * the photos.
  *
  * @see notebooks/06_fine_tuning.ipynb
  */
-export function greySegmentationInputs(set: SegmentationSet): Float32Array {
-  const pixels = set.count * set.size * set.size;
-  const grey = new Float32Array(pixels);
-  for (let p = 0, o = 0; p < pixels; p++, o += 3) {
-    grey[p] = (set.images[o] + set.images[o + 1] + set.images[o + 2]) / 3;
-  }
-  return grey;
+export async function loadHorsePhotos(
+  settings: { quick: boolean; data?: string },
+  size: number,
+): Promise<SegmentationData> {
+  const found = requireWeizmann(defaultWeizmannDir(), {
+    fallback: settings.quick || settings.data === "synthetic",
+    projectDataDir: projectDataDir(),
+  });
+  return await loadSegmentationData({ data: found, size });
 }
 
 /**
  * The Weizmann folder a notebook uses: `COLOURLAB_WEIZMANN` (a folder, or
- * "synthetic"), else `data/weizmann-horses` in the project when it exists,
+ * "synthetic"), else `weizmann-horses/` in the data folder when it exists,
  * else undefined: nothing found, which the study refuses in full mode.
  *
  * @see notebooks/06_fine_tuning.ipynb
@@ -70,8 +75,5 @@ export function defaultWeizmannDir(): string | undefined {
   try {
     fromEnv = Deno.env.get("COLOURLAB_WEIZMANN");
   } catch { /* no --allow-env */ }
-  const data = decodeURIComponent(
-    new URL("../../data", import.meta.url).pathname,
-  );
-  return findWeizmann(fromEnv || undefined, data);
+  return findWeizmann(fromEnv || undefined, projectDataDir());
 }

@@ -27,6 +27,8 @@ export interface Images {
 export interface GridRow {
   label: string;
   images: Images;
+  /** A line under each image (e.g. its score). */
+  captions?: string[];
 }
 
 function channelsOf(set: Images): number {
@@ -92,7 +94,9 @@ export async function imageGrid(
   const scale = options.scale ?? 3;
   const gap = options.gap ?? 4;
   const cellW = Math.max(...rows.map((r) => r.images.width)) * scale;
-  const cellH = Math.max(...rows.map((r) => r.images.height)) * scale;
+  const imageH = Math.max(...rows.map((r) => r.images.height)) * scale;
+  const captionH = rows.some((r) => r.captions?.length) ? FONT_SIZE + 6 : 0;
+  const cellH = imageH + captionH;
   const columns = Math.max(...rows.map((r) => r.images.count));
   const fontSize = FONT_SIZE;
   const charW = fontSize * 0.62;
@@ -107,12 +111,20 @@ export async function imageGrid(
   for (const [r, row] of rows.entries()) {
     const top = headerH + gap + r * (cellH + gap);
     texts.push(
-      `<text x="${labelW - 8}" y="${top + cellH / 2 + fontSize / 3}" ` +
+      `<text x="${labelW - 8}" y="${top + imageH / 2 + fontSize / 3}" ` +
         `text-anchor="end">${escapeHtml(row.label)}</text>`,
     );
     for (let c = 0; c < row.images.count; c++) {
       const input = await scaled(row.images, c, scale).png().toBuffer();
-      composites.push({ input, left: labelW + gap + c * (cellW + gap), top });
+      const left = labelW + gap + c * (cellW + gap);
+      composites.push({ input, left, top });
+      const caption = row.captions?.[c];
+      if (caption) {
+        texts.push(
+          `<text x="${left + cellW / 2}" y="${top + imageH + fontSize + 2}" ` +
+            `text-anchor="middle">${escapeHtml(caption)}</text>`,
+        );
+      }
     }
   }
   for (const [c, label] of (options.columnLabels ?? []).entries()) {

@@ -61,10 +61,13 @@ export function lossCurves(
     },
     color: { domain, range },
     marks: [
+      // z named: with one epoch per run Plot would take the colour channel
+      // for quantitative and warn on the page
       Plot.line(rows.filter((r) => r.split === "training"), {
         x: "epoch",
         y: "loss",
         stroke: "run",
+        z: "run",
         strokeDasharray: "4 3",
         strokeWidth: 1.5,
       }),
@@ -72,6 +75,7 @@ export function lossCurves(
         x: "epoch",
         y: "loss",
         stroke: "run",
+        z: "run",
         strokeWidth: 2,
       }),
       Plot.dot(rows.filter((r) => r.split === "validation"), {
@@ -137,6 +141,7 @@ export function accuracyCurves(
         x: "epoch",
         y: "accuracy",
         stroke: "run",
+        z: "run",
         strokeWidth: 2,
       }),
       Plot.dot(rows, { x: "epoch", y: "accuracy", fill: "run", r: 2.5 }),

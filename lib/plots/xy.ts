@@ -46,6 +46,17 @@ export interface XYOptions extends FigureOptions {
   yLabel: string;
   logX?: boolean;
   logY?: boolean;
+  /**
+   * scatterWithFit: fit the straight line in the data's own units even on
+   * log axes (drawn through every x), not a power law in log space.
+   */
+  linearFit?: boolean;
+  /** scatterWithFit: the legend's words for a slope (default "slope 3"). */
+  slopeText?: (slope: number) => string;
+  /** scatterWithFit: ticks of x (default Plot's). */
+  xTicks?: number[];
+  /** scatterWithFit: one panel per series, side by side on shared axes (no line hides another). */
+  panels?: boolean;
 }
 
 function seriesOf(points: Point[]) {
@@ -82,36 +93,47 @@ export function lineChart(points: Point[], options: XYOptions): string {
 
 /**
  * Points with a least-squares line per series; each legend entry gives the slope.
- * With logX/logY the fit is made in log10 space (a power law's exponent).
- * @see Part C (scaling measurements)
+ * With logX/logY the fit is made in log10 space (a power law's exponent),
+ * unless `linearFit` asks for a straight line in the data's units.
+ * @see notebooks/06_fine_tuning.ipynb
  */
 export function scatterWithFit(points: Point[], options: XYOptions): string {
   const size = sizeOf(options);
   const { names, range } = seriesOf(points);
-  const tx = (v: number) => options.logX ? Math.log10(v) : v;
-  const ty = (v: number) => options.logY ? Math.log10(v) : v;
-  const untY = (v: number) => options.logY ? 10 ** v : v;
+  const linear = options.linearFit ?? false;
+  const tx = (v: number) => options.logX && !linear ? Math.log10(v) : v;
+  const ty = (v: number) => options.logY && !linear ? Math.log10(v) : v;
+  const untY = (v: number) => options.logY && !linear ? 10 ** v : v;
   const lines: { x: number; y: number; series: string }[] = [];
   const legend: LegendItem[] = [];
   names.forEach((name, i) => {
     const own = points.filter((p) => (p.series ?? "") === name);
     const fit = fitLine(own.map((p) => ({ x: tx(p.x), y: ty(p.y) })));
-    const xs = own.map((p) => p.x);
-    for (const x of [Math.min(...xs), Math.max(...xs)]) {
-      lines.push({
-        x,
-        y: untY(fit.slope * tx(x) + fit.intercept),
-        series: name,
-      });
+    const xs = [...new Set(own.map((p) => p.x))].sort((a, b) => a - b);
+    // a straight line on log axes is curved: drawn through every x
+    const at = linear ? xs : [xs[0], xs[xs.length - 1]];
+    for (const x of at) {
+      const y = untY(fit.slope * tx(x) + fit.intercept);
+      if (options.logY && !(y > 0)) continue; // off a log axis
+      lines.push({ x, y, series: name });
     }
-    const what = `${name ? name + ": " : ""}slope ${fmt(fit.slope, 3)}`;
+    const slope = options.slopeText?.(fit.slope) ??
+      `slope ${fmt(fit.slope, 3)}`;
+    const what = `${name ? name + ": " : ""}${slope}`;
     legend.push({ label: what, colour: range[i], kind: "line" });
   });
   const rows = points.map((p) => ({ ...p, series: p.series ?? "" }));
+  const fx = options.panels ? { fx: "series" } : {};
   const inner = render({
-    x: axisOf(options.xLabel, options.logX),
+    x: {
+      ...axisOf(options.xLabel, options.logX),
+      ...(options.xTicks ? { ticks: options.xTicks, tickFormat: "~g" } : {}),
+    },
     y: { ...axisOf(options.yLabel, options.logY), grid: true },
     color: { domain: names, range },
+    ...(options.panels
+      ? { fx: { domain: names, axis: "top", label: null, padding: 0.12 } }
+      : {}),
     marks: [
       Plot.dot(rows, {
         x: "x",
@@ -119,14 +141,18 @@ export function scatterWithFit(points: Point[], options: XYOptions): string {
         fill: "series",
         r: 3.5,
         fillOpacity: 0.8,
+        ...fx,
       }),
       Plot.line(lines, {
         x: "x",
         y: "y",
         stroke: "series",
+        z: "series",
         strokeWidth: 1.5,
         strokeDasharray: "6 3",
+        ...fx,
       }),
+      ...(options.panels ? [Plot.frame({ stroke: "#ddd" })] : []),
     ],
   }, size);
   return frame(inner, { ...options, legend }, size);

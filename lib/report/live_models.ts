@@ -12,18 +12,12 @@
  * @module
  */
 import { analysisBatch } from "../analysis/scale_shift_sweep.ts";
-import { loadCategoryData } from "../data/cifar.ts";
-import { loadExperimentData } from "../data/horses.ts";
-import { loadOrComputePalette } from "../data/palette.ts";
+import { type ExperimentData, loadExperimentData } from "../data/horses.ts";
 import { colourTrainData, segmentationTrainData } from "../data/train_data.ts";
-import { variantInput } from "../finetune/fine_tune.ts";
+import { EXPERIMENT, variantInput } from "../finetune/experiment.ts";
 import { segmentationScores } from "../finetune/metrics.ts";
-import { pretrainInput } from "../finetune/pretrain.ts";
-import {
-  defaultWeizmannDir,
-  loadSegmentationData,
-} from "../finetune/segmentation_data.ts";
-import { studySettings } from "../finetune/study.ts";
+import { loadHorsePhotos } from "../finetune/segmentation_data.ts";
+import { forMode } from "../finetune/settings.ts";
 import { projectDataDir } from "../io/data_dir.ts";
 import {
   type ColourizationInput,
@@ -34,14 +28,15 @@ import { handoutConfig } from "../run/find.ts";
 import { loadRun } from "../run/load.ts";
 import { isCurrent, planRun, trainOrLoad } from "../run/run.ts";
 import { capForQuickMode, QUICK_CAPS } from "../run/run_all.ts";
-import { experimentSettings } from "../run/settings.ts";
+import {
+  type ExperimentSettings,
+  experimentSettings,
+} from "../run/settings.ts";
 import { predictLabels } from "../train/evaluate.ts";
 import type { LiveExportInput, LiveModelInput } from "./live_export.ts";
 
 /** Validation images in the A.4 panel (one batch: small, so updates are fast). */
 export const LIVE_A4_IMAGES = 8;
-/** Part C's input size S (the study's default). */
-export const SEGMENTATION_SIZE = 64;
 
 /** Options of {@link obtainLiveModels}. */
 export interface ObtainOptions {
@@ -82,59 +77,56 @@ async function colourizer(
 
 /**
  * Part C: the pre-training run and the segmenter fine-tuned from it (last
- * layer, seed 0), as notebook 06's study trains them (trained now if not).
+ * layer, pre-trained body, the first seed), as notebook 06 trains them
+ * (trained now if not).
  */
 async function partC(
-  quick: boolean,
-  data: string | undefined,
+  settings: ExperimentSettings,
+  horses: ExperimentData,
   opts: ObtainOptions,
 ): Promise<{ pretrained: LiveModelInput; segmenter: LiveModelInput }> {
-  const settings = studySettings(quick, SEGMENTATION_SIZE);
-  const pretrainData = data ?? (quick ? "synthetic" : undefined);
-  const cacheDir = projectDataDir();
-  const category = await loadCategoryData({ data: pretrainData, cacheDir });
-  const body = pretrainInput(settings.pretrain);
-  const config = resolveConfig(body);
-  const palette = await loadOrComputePalette(category, {
-    numColours: 24,
-    seed: config.seed,
-    cacheDir,
+  const { experiment: e } = forMode(EXPERIMENT, settings);
+  const photos = await loadHorsePhotos(settings, e.size);
+  const sources = { colour: horses, segmentation: photos };
+  const pre = await trainOrLoad(e.pretrain, sources, { onLine: opts.onLine });
+  const variant = e.variants.find((v) =>
+    v.body === "pre-trained" && v.train === "head"
+  );
+  if (!variant) {
+    throw new Error(
+      "Part C's experiment has no last-layer variant on the pre-trained body",
+    );
+  }
+  const input = variantInput(variant, {
+    pretrain: e.pretrain,
+    size: e.size,
+    batchSize: e.batchSize,
+    seed: e.seeds[0],
   });
-  const seg = await loadSegmentationData({
-    data: defaultWeizmannDir(),
-    size: SEGMENTATION_SIZE,
-  });
-  const sources = { colour: { data: category, palette }, segmentation: seg };
-  const pre = await trainOrLoad(body, sources, { onLine: opts.onLine });
-  const input = variantInput("last-layer-pretrained", {
-    body,
-    size: SEGMENTATION_SIZE,
-    seed: 0,
-    config: settings.fineTune,
-  })!;
   const segRun = await trainOrLoad(input, sources, { onLine: opts.onLine });
   const segmenter = (await loadRun(segRun.dir)).model;
   segRun.model.dispose();
-  const test = seg.test;
+  const test = photos.test;
   const predicted = await predictLabels(
     segmenter,
-    segmentationTrainData(seg).valX,
+    segmentationTrainData(photos).valX,
     { count: test.count, height: test.size, width: test.size },
   );
   const scores = segmentationScores(predicted, test.masks, test.count);
   opts.onLine?.(`segmenter: ${segRun.dir}, test IoU ${scores.iou.toFixed(3)}`);
-  const size = { height: SEGMENTATION_SIZE, width: SEGMENTATION_SIZE };
+  const size = { height: e.size, width: e.size };
   const preAccuracy = pre.history.at(-1)?.valAccuracy ?? NaN;
+  const config = resolveConfig(e.pretrain);
   const blocks =
     `${config.numBlocks} dilated blocks of ${config.numFilters} filters`;
   return {
     pretrained: {
       model: pre.model,
-      palette,
+      palette: horses.palette,
       inputSize: size,
       description:
         `Part C's pre-trained network (${blocks}), colourization of ` +
-        `${category.source.description}: ${
+        `${horses.data.source.description}: ${
           (100 * preAccuracy).toFixed(1)
         }% validation pixel accuracy`,
     },
@@ -142,8 +134,8 @@ async function partC(
       model: segmenter,
       inputSize: size,
       description: `Part C's segmenter: that body with its last layer ` +
-        `fine-tuned (seed 0, ${segRun.config.numEpochs} epochs) on ${seg.source.description}: ` +
-        `test IoU ${scores.iou.toFixed(3)}`,
+        `fine-tuned (seed ${e.seeds[0]}, ${segRun.config.numEpochs} epochs) ` +
+        `on ${photos.source.description}: test IoU ${scores.iou.toFixed(3)}`,
     },
   };
 }
@@ -165,11 +157,7 @@ export async function obtainLiveModels(
   };
   const cnn = await colourizer(handout("cnn"), exp, opts);
   const unet = await colourizer(handout("unet"), exp, opts);
-  const { pretrained, segmenter } = await partC(
-    settings.quick,
-    settings.data,
-    opts,
-  );
+  const { pretrained, segmenter } = await partC(settings, exp, opts);
   const td = colourTrainData(
     exp.data,
     exp.palette,

@@ -7,7 +7,7 @@ Deno.test("parseFineTuneArgs(): defaults, --quick, and bad values", () => {
     quick: false,
     data: undefined,
     pretrainData: undefined,
-    size: 64,
+    size: 32,
     seeds: 3,
     out: "runs/finetune",
   });

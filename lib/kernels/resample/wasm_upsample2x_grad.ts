@@ -13,7 +13,6 @@ import { heapOffset } from "../plumbing/own_wasm.ts";
 import { rowShares } from "../plumbing/row_shares.ts";
 import { runShares } from "../plumbing/helper_threads.ts";
 
-
 function upsample2xGrad(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown },
 ): tf.TensorInfo {
