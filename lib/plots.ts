@@ -14,12 +14,7 @@
  */
 
 export { FIGURE, type FigureOptions } from "./plots/figure.ts";
-export {
-  accuracyCurves,
-  type HistoryPoint,
-  lossCurves,
-  type Series,
-} from "./plots/curves.ts";
+export { type HistoryPoint, lossCurves, type Series } from "./plots/curves.ts";
 export { type Bar, barChart } from "./plots/bars.ts";
 export { heatmap } from "./plots/heatmap.ts";
 export {
@@ -31,3 +26,9 @@ export {
 } from "./plots/xy.ts";
 export { type ColourShare, colourShareChart } from "./plots/colour_shares.ts";
 export { imageGrid, svgToPng } from "./io/images.ts";
+export { type DotPanel, dotPlot, type DotRow } from "./plots/dots.ts";
+export {
+  type BandSeries,
+  orderedColours,
+  trainValCurves,
+} from "./plots/bands.ts";

@@ -18,14 +18,25 @@ export {
   studentDisagreement,
 } from "./accounting_tables.ts";
 export {
-  batchSizeAnswer,
-  batchSizeRows,
-  commonUpdates,
-  finalEpochTable,
-  fixedUpdatesRows,
-  lossByUpdates,
-  type SweepRun,
+  type BatchSizeGroup,
+  batchSizeRuns,
+  type BatchSizeStudy,
+  batchSizeStudy,
+  type BatchSizeSweep,
 } from "./batch_size.ts";
+export {
+  batchSizeCurves,
+  batchSizeDots,
+  batchSizeRows,
+  batchSizeTimeDots,
+  batchSizeUpdates,
+} from "./batch_size_views.ts";
+export {
+  batchSizeAnswer,
+  batchSizeFindings,
+  batchSizeHeadlines,
+  batchSizeSetting,
+} from "./batch_size_findings.ts";
 export {
   type ColourReport,
   describeColourReport,
@@ -33,8 +44,7 @@ export {
   paletteSwatches,
   usageRows,
 } from "./colour_report.ts";
-export { finalRows } from "./run_table.ts";
-export { colourizedRows } from "./sample_grid.ts";
+export { colourizedGrid, colourizedRows } from "./sample_grid.ts";
 export {
   analysisBatch,
   changeMap,
@@ -57,3 +67,13 @@ export {
 } from "./colourization.ts";
 export { greyLookup } from "./lookup.ts";
 export { referenceLine, REFERENCES } from "./references.ts";
+export {
+  skipCurves,
+  skipDots,
+  type SkipGroup,
+  skipRows,
+  skipSetting,
+  type SkipStudy,
+  skipStudy,
+} from "./skip_connections.ts";
+export { skipAnswer, skipFindings, skipHeadlines } from "./skip_findings.ts";

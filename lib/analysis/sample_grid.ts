@@ -8,7 +8,9 @@
 import type * as tf from "@tensorflow/tfjs";
 import { paletteToRgb } from "../data/palette.ts";
 import type { ImageSet, Palette } from "../data/types.ts";
-import type { GridRow } from "../io/images.ts";
+import type { ExperimentData } from "../data/horses.ts";
+import { colourTrainData } from "../data/train_data.ts";
+import { type GridRow, imageGrid } from "../io/images.ts";
 import { predictLabels } from "../train/evaluate.ts";
 import type { TrainData } from "../train/types.ts";
 
@@ -60,4 +62,26 @@ export async function colourizedRows(opts: {
     },
   );
   return rows;
+}
+
+/**
+ * The grid of {@link colourizedRows} as PNG bytes (images 3 times their
+ * size) for models trained on `horses`: the first `count` validation horses.
+ */
+export async function colourizedGrid(
+  horses: ExperimentData,
+  models: { label: string; model: tf.LayersModel }[],
+  opts: { count?: number; scale?: number } = {},
+): Promise<Uint8Array> {
+  const td = colourTrainData(horses.data, horses.palette, {});
+  return await imageGrid(
+    await colourizedRows({
+      val: horses.data.val,
+      td,
+      palette: horses.palette,
+      models,
+      count: opts.count,
+    }),
+    { scale: opts.scale ?? 3 },
+  );
 }
