@@ -198,42 +198,78 @@ export function batchSizeFindings(s: BatchSizeStudy): string {
           : "Larger batches are not ahead in order even per update here, so their deficit at a fixed number of epochs is not only the number of steps."),
     );
   }
+  lines.push(timeLine(g), picturesLine(s));
+  return lines.join("\n");
+}
+
+function timeLine(g: BatchSizeGroup[]): string {
   const t = g.map((x) => x.secondsPerEpoch.mean);
   const fastest = g[t.indexOf(Math.min(...t))];
   const slowest = g[t.indexOf(Math.max(...t))];
-  lines.push(
-    `- **Time per epoch**: ${
-      g.map((x, i) =>
-        `${i === 0 ? "batch " : ""}${x.batchSize}: ${
-          sig3(x.secondsPerEpoch.mean)
-        } s`
-      ).join(", ")
-    } (as recorded when each run trained; runs trained side by side on a shared machine). ` +
-      (slowest.batchSize < fastest.batchSize
-        ? `Batch ${slowest.batchSize} is the slowest, ${
-          sig3(slowest.secondsPerEpoch.mean / fastest.secondsPerEpoch.mean)
-        } times batch ${fastest.batchSize}: many small steps use the cores less well than few large ones.`
-        : `The smallest batch is not the slowest here (batch ${slowest.batchSize} is, ${
-          sig3(slowest.secondsPerEpoch.mean / fastest.secondsPerEpoch.mean)
-        } times batch ${fastest.batchSize}).`),
+  const ratio = sig3(
+    slowest.secondsPerEpoch.mean / fastest.secondsPerEpoch.mean,
   );
-  const greyLo = lo.firstSeed.predictedNearGrey;
-  const greyHi = hi.firstSeed.predictedNearGrey;
-  lines.push(
-    `- **Pictures.** Near-grey colours make up ${
-      pct(s.trueNearGrey)
-    } of the true pixels; of the predicted pixels (first seed of each) ${
-      g.map((x, i) =>
-        `${i === 0 ? "batch " : ""}${x.batchSize}: ${
-          pct(x.firstSeed.predictedNearGrey)
-        }`
-      ).join(", ")
-    }. ` +
-      (greyHi > greyLo
-        ? `The largest batch paints greyer pictures than the smallest, as its higher loss suggests: less trained, it falls back on the frequent near-grey colours.`
-        : `The largest batch's pictures are not greyer than the smallest's by this measure; compare the rows of the grid.`),
+  const falling = order(g, (x) => -x.secondsPerEpoch.mean).rising;
+  // the timing noise measured: how much one batch size's seeds differ
+  const seeded = g.filter((x) => x.secondsPerEpoch.n > 1);
+  const widest = seeded.reduce<BatchSizeGroup | undefined>(
+    (a, x) =>
+      !a ||
+        (x.secondsPerEpoch.max - x.secondsPerEpoch.min) /
+              x.secondsPerEpoch.mean >
+          (a.secondsPerEpoch.max - a.secondsPerEpoch.min) /
+            a.secondsPerEpoch.mean
+        ? x
+        : a,
+    undefined,
   );
-  return lines.join("\n");
+  const noise = widest
+    ? ` The seeds of one batch size differ by up to ${
+      pct(
+        (widest.secondsPerEpoch.max - widest.secondsPerEpoch.min) /
+          widest.secondsPerEpoch.mean,
+      )
+    } (batch ${widest.batchSize}: ${sig3(widest.secondsPerEpoch.min)}-${
+      sig3(widest.secondsPerEpoch.max)
+    } s): runs trained side by side under a varying load, so smaller differences are timing noise.`
+    : " One run per batch size gives no measure of the timing noise.";
+  return `- **Time per epoch**: ${
+    g.map((x, i) =>
+      `${i === 0 ? "batch " : ""}${x.batchSize}: ${
+        sig3(x.secondsPerEpoch.mean)
+      } s`
+    ).join(", ")
+  }, as recorded when each run trained. ` +
+    (falling
+      ? `It falls with every larger batch: batch ${slowest.batchSize} takes ${ratio} times as long as batch ${fastest.batchSize}, since many small steps use the cores less well than few large ones.`
+      : `It does not fall in order of batch size: the slowest is batch ${slowest.batchSize}, ${ratio} times batch ${fastest.batchSize}.`) +
+    noise;
+}
+
+function picturesLine(s: BatchSizeStudy): string {
+  const g = s.groups;
+  const gap = (x: BatchSizeGroup) =>
+    x.firstSeed.predictedNearGrey - s.trueNearGrey;
+  const far = g.reduce((a, x) => Math.abs(gap(x)) > Math.abs(gap(a)) ? x : a);
+  const near = g.reduce((a, x) => Math.abs(gap(x)) < Math.abs(gap(a)) ? x : a);
+  const p = g.map((x) => x.firstSeed.predictedNearGrey);
+  const lo = g[p.indexOf(Math.min(...p))];
+  const hi = g[p.indexOf(Math.max(...p))];
+  return `- **Pictures** (first seed of each, as in the grid): near-grey colours are ${
+    pct(s.trueNearGrey)
+  } of the true pixels and from ${
+    pct(lo.firstSeed.predictedNearGrey)
+  } (batch ${lo.batchSize}) to ${
+    pct(hi.firstSeed.predictedNearGrey)
+  } (batch ${hi.batchSize}) of the predicted ones. Furthest from the truth: batch ${far.batchSize} (${
+    pct(far.firstSeed.predictedNearGrey)
+  }), ` +
+    (gap(far) > 0
+      ? "greyer and duller than the truth"
+      : "more colourful than the truth: colours painted where greys belong") +
+    `; closest: batch ${near.batchSize} (${
+      pct(near.firstSeed.predictedNearGrey)
+    }).`;
 }
 
 /** The report's index rows of notebook 05, built from the sweep that ran. */

@@ -22,6 +22,7 @@ const last = (h: { trainLoss: number; valLoss: number }[]) => h.at(-1)!;
 export function batchSizeDots(s: BatchSizeStudy): {
   title: string;
   axisLabel: string;
+  decimals: number;
   rows: { label: string; values: number[]; colour: string }[];
 }[] {
   const colours = batchSizeColours(s);
@@ -35,11 +36,13 @@ export function batchSizeDots(s: BatchSizeStudy): {
     {
       title: `training loss after epoch ${s.numEpochs}`,
       axisLabel: "cross-entropy (nats per pixel)",
+      decimals: 3,
       rows: rows((e) => e.trainLoss),
     },
     {
       title: `validation loss after epoch ${s.numEpochs}`,
       axisLabel: "cross-entropy (nats per pixel)",
+      decimals: 3,
       rows: rows((e) => e.valLoss),
     },
   ];
@@ -139,11 +142,11 @@ export function batchSizeRows(
 ): Record<string, string | number>[] {
   return s.groups.map((g) => ({
     "batch size": g.batchSize,
-    seeds: g.seeds.join(", "),
+    "seed(s)": g.seeds.join(", "),
     "updates / epoch": g.updatesPerEpoch,
     "final train loss": range(g.final.trainLoss, 3),
     "final val loss": range(g.final.valLoss, 3),
-    "final val accuracy": range(
+    "final val accuracy (%)": range(
       {
         ...g.final.valAccuracy,
         mean: 100 * g.final.valAccuracy.mean,
@@ -157,5 +160,8 @@ export function batchSizeRows(
     } (${g.bestEpoch})`,
     [`val loss after ${s.commonUpdates} updates`]: range(g.atCommonUpdates, 3),
     "s / epoch": Number(g.secondsPerEpoch.mean.toPrecision(3)),
+    "predicted near-grey (first seed)": `${
+      (100 * g.firstSeed.predictedNearGrey).toFixed(1)
+    }%`,
   }));
 }

@@ -172,6 +172,14 @@ Deno.test("the wording follows the direction of each result", () => {
   assert.match(up, /100 against 200: apart for every seed \(100 is lower\)/);
   assert.match(up, /the order is reversed/);
   assert.match(up, /one seed \(10, 500\) have no measured spread/);
+  assert.match(up, /Still at their lowest in the last epoch: batch 10, 50/);
+  assert.match(
+    up,
+    /does not fall in order of batch size: the slowest is batch 500/,
+  );
+  assert.match(up, /differ by up to 0\.0%/);
+  // predicted near-grey 70-74% against the truth's 66.8%
+  assert.match(up, /Furthest from the truth: batch 500 \(74\.0%\), greyer/);
 
   const down = fixture({
     10: [1.505],
@@ -179,7 +187,20 @@ Deno.test("the wording follows the direction of each result", () => {
     100: [1.371, 1.392, 1.419],
     500: [1.254],
   }, { atUpdates: { 50: 1.5, 100: 1.55, 500: 1.6 } });
+  down.groups[0].bestEpoch = 18;
+  down.groups[0].bestValLoss = 1.481;
+  down.groups.forEach((g, i) => {
+    g.secondsPerEpoch = spread(i === 1 ? [12.2, 13.4] : [13 - i]);
+    g.firstSeed.predictedNearGrey = 0.6 - 0.01 * i;
+  });
   const text = batchSizeAnswer(down) + batchSizeFindings(down);
+  assert.match(
+    text,
+    /batch 10's mean validation loss was lowest at epoch 18 \(1\.481\) and ends at 1\.505/,
+  );
+  assert.match(text, /It falls with every larger batch: batch 10 takes/);
+  assert.match(text, /differ by up to 9\.4% \(batch 50: 12\.2-13\.4 s\)/);
+  assert.match(text, /batch 500 \(57\.0%\), more colourful than the truth/);
   assert.match(text, /smaller batches do not end lower/);
   assert.match(text, /The means do not rise in order/);
   assert.match(text, /50 against 100: apart for every seed \(50 is higher\)/);
