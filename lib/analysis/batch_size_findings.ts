@@ -127,7 +127,9 @@ export function batchSizeFindings(s: BatchSizeStudy): string {
       (tr.rising
         ? `It rises with every larger batch: in ${s.numEpochs} epochs batch ${lo.batchSize} makes ${
           lo.updatesPerEpoch * s.numEpochs
-        } updates, batch ${hi.batchSize} ${hi.updatesPerEpoch * s.numEpochs}.`
+        } updates, batch ${hi.batchSize} makes ${
+          hi.updatesPerEpoch * s.numEpochs
+        }.`
         : `It does not rise in order of batch size (${
           tr.breaks.map(([a, b]) => `${a.batchSize} vs ${b.batchSize}`).join(
             ", ",

@@ -77,6 +77,11 @@ function panelSvg(
   };
   const val = { label: p.axisLabel, domain, grid: true, nice: false };
   const horizontal = axes.categories === "y";
+  // whisker caps about 16 px wide, whatever the band (padding 0.5: half of each step)
+  const band = horizontal
+    ? (size.height - 70) / Math.max(1, labels.length) * 0.5
+    : (size.width - 80) / Math.max(1, labels.length) * 0.5;
+  const inset = Math.max(0, band / 2 - 8);
   const marks = horizontal
     ? [
       Plot.ruleY(whiskers, {
@@ -86,8 +91,20 @@ function panelSvg(
         stroke: "colour",
         strokeWidth: 2,
       }),
-      Plot.tickX(whiskers, { y: "label", x: "min", stroke: "colour" }),
-      Plot.tickX(whiskers, { y: "label", x: "max", stroke: "colour" }),
+      Plot.tickX(whiskers, {
+        y: "label",
+        x: "min",
+        stroke: "colour",
+        insetTop: inset,
+        insetBottom: inset,
+      }),
+      Plot.tickX(whiskers, {
+        y: "label",
+        x: "max",
+        stroke: "colour",
+        insetTop: inset,
+        insetBottom: inset,
+      }),
       Plot.dot(seeds, { y: "label", x: "v", stroke: "colour", r: 3.5 }),
       Plot.dot(means, { y: "label", x: "mean", fill: "colour", r: 6 }),
       Plot.text(means, {
@@ -106,8 +123,20 @@ function panelSvg(
         stroke: "colour",
         strokeWidth: 2,
       }),
-      Plot.tickY(whiskers, { x: "label", y: "min", stroke: "colour" }),
-      Plot.tickY(whiskers, { x: "label", y: "max", stroke: "colour" }),
+      Plot.tickY(whiskers, {
+        x: "label",
+        y: "min",
+        stroke: "colour",
+        insetLeft: inset,
+        insetRight: inset,
+      }),
+      Plot.tickY(whiskers, {
+        x: "label",
+        y: "max",
+        stroke: "colour",
+        insetLeft: inset,
+        insetRight: inset,
+      }),
       Plot.dot(seeds, { x: "label", y: "v", stroke: "colour", r: 3.5 }),
       Plot.dot(means, { x: "label", y: "mean", fill: "colour", r: 6 }),
       Plot.text(means, {
