@@ -252,9 +252,9 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       predictor: g.label,
       "seed(s)": g.seeds.join(", "),
       "trainable parameters": g.parameters.toLocaleString("en"),
-      "final train loss": range(g.final.trainLoss, loss),
-      "final val loss": range(g.final.valLoss, loss),
-      "final val accuracy": range(g.final.valAccuracy, pct),
+      "train cross-entropy": range(g.final.trainLoss, loss),
+      "val cross-entropy": range(g.final.valLoss, loss),
+      "val accuracy": range(g.final.valAccuracy, pct),
       "accuracy near-grey / colourful": `${
         pct(g.firstSeed.accuracy.nearGrey)
       } / ${pct(g.firstSeed.accuracy.colourful)}`,
@@ -264,9 +264,9 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       predictor: "lookup from the pixel's grey level (256 levels)",
       "seed(s)": "-",
       "trainable parameters": "-",
-      "final train loss": "-",
-      "final val loss": loss(s.lookup.crossEntropy),
-      "final val accuracy": pct(s.lookup.accuracy),
+      "train cross-entropy": "-",
+      "val cross-entropy": loss(s.lookup.crossEntropy),
+      "val accuracy": pct(s.lookup.accuracy),
       "accuracy near-grey / colourful": `${pct(s.lookup.byChroma.nearGrey)} / ${
         pct(s.lookup.byChroma.colourful)
       }`,
@@ -276,9 +276,9 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       predictor: "palette truth",
       "seed(s)": "-",
       "trainable parameters": "-",
-      "final train loss": "-",
-      "final val loss": "-",
-      "final val accuracy": "-",
+      "train cross-entropy": "-",
+      "val cross-entropy": "-",
+      "val accuracy": "-",
       "accuracy near-grey / colourful": "-",
       "colour changes between neighbours": pct(s.truthColourChanges),
     },

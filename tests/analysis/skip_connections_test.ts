@@ -205,7 +205,7 @@ Deno.test("figure and table data, headlines from the configuration", () => {
   assert.equal(new Set(loss.rows.map((r) => r.colour)).size, 3);
   assert.deepEqual(skipCurves(OVERLAP).map((c) => c.seeds), [1, 3, 3]);
   const rows = skipRows(OVERLAP);
-  assert.equal(rows[1]["final val loss"], "1.320 (1.298-1.351)");
+  assert.equal(rows[1]["val cross-entropy"], "1.320 (1.298-1.351)");
   assert.equal(rows.at(-1)!.predictor, "palette truth");
   const [unet, vs] = skipHeadlines(OVERLAP);
   assert.match(
