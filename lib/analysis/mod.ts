@@ -44,7 +44,11 @@ export {
   paletteSwatches,
   usageRows,
 } from "./colour_report.ts";
-export { colourizedGrid, colourizedRows } from "./sample_grid.ts";
+export {
+  colourizedGrid,
+  colourizedRows,
+  firstSeedModels,
+} from "./sample_grid.ts";
 export {
   analysisBatch,
   changeMap,

@@ -85,3 +85,17 @@ export async function colourizedGrid(
     { scale: opts.scale ?? 3 },
   );
 }
+
+/**
+ * The model of each group's first seed, labelled "<group> (seed <s>)", for
+ * {@link colourizedGrid}: the runs a study summarised, one row per group.
+ */
+export function firstSeedModels(
+  groups: { label: string; firstSeed: { seed: number; run: number } }[],
+  runs: { model: tf.LayersModel }[],
+): { label: string; model: tf.LayersModel }[] {
+  return groups.map((g) => ({
+    label: `${g.label} (seed ${g.firstSeed.seed})`,
+    model: runs[g.firstSeed.run].model,
+  }));
+}
