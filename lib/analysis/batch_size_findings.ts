@@ -126,9 +126,9 @@ export function batchSizeFindings(s: BatchSizeStudy): string {
     }. ` +
       (tr.rising
         ? `It rises with every larger batch: in ${s.numEpochs} epochs batch ${lo.batchSize} makes ${
-          lo.updatesPerEpoch * s.numEpochs
+          (lo.updatesPerEpoch * s.numEpochs).toLocaleString("en")
         } updates, batch ${hi.batchSize} makes ${
-          hi.updatesPerEpoch * s.numEpochs
+          (hi.updatesPerEpoch * s.numEpochs).toLocaleString("en")
         }.`
         : `It does not rise in order of batch size (${
           tr.breaks.map(([a, b]) => `${a.batchSize} vs ${b.batchSize}`).join(

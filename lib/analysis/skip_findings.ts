@@ -136,7 +136,7 @@ export function skipFindings(s: SkipStudy): string {
         pct(ablation.final.valAccuracy.mean)
       } against ${pct(cnn.final.valAccuracy.mean)}: ` +
         (better
-          ? "the internal skips alone give most of the UNet's gain. "
+          ? internalShare(cnn, ablation, unet)
           : "in these runs the internal skips alone do not help. ") +
         `Colour changes between neighbouring pixels (seed ${cnn.firstSeed.seed} of each): CNN ${
           pct(cnn.firstSeed.colourChanges)
@@ -193,6 +193,20 @@ export function skipFindings(s: SkipStudy): string {
   }
   if (unet) lines.push(lookupLine(s, unet));
   return lines.join("\n");
+}
+
+/** How much of the UNet's gain over the CNN the ablation (internal skips only) keeps. */
+function internalShare(
+  cnn: SkipGroup,
+  ablation: SkipGroup,
+  unet?: SkipGroup,
+): string {
+  const whole = unet ? cnn.final.valLoss.mean - unet.final.valLoss.mean : NaN;
+  if (!(whole > 0)) return "the internal skips alone lower the loss. ";
+  const part = cnn.final.valLoss.mean - ablation.final.valLoss.mean;
+  return `the internal skips alone give ${
+    (100 * part / whole).toFixed(0)
+  }% of the full UNet's gain in validation loss. `;
 }
 
 function lookupLine(s: SkipStudy, unet: SkipGroup): string {

@@ -172,6 +172,7 @@ Deno.test("the wording follows the direction of each result", () => {
   assert.match(up, /100 against 200: apart for every seed \(100 is lower\)/);
   assert.match(up, /the order is reversed/);
   assert.match(up, /one seed \(10, 500\) have no measured spread/);
+  assert.match(up, /batch 10 makes 12,500 updates, batch 500 makes 250/);
   assert.match(up, /Still at their lowest in the last epoch: batch 10, 50/);
   assert.match(
     up,

@@ -170,6 +170,8 @@ Deno.test("the wording follows the direction of each result", () => {
   assert.match(a, /\*\*The UNet beats the CNN on both counts\*\*/);
   assert.match(a, /every UNet seed is below the CNN's single run/);
   assert.match(a, /within the seed spread of the full UNet/);
+  // (1.575 - 1.345) / (1.575 - 1.320)
+  assert.match(a, /the internal skips alone give 90% of the full UNet.s gain/);
   assert.match(
     a,
     /the ranges overlap, so this difference is within the seed spread/,
