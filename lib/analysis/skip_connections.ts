@@ -69,10 +69,19 @@ function trainableParameters(model: tf.LayersModel): number {
   );
 }
 
-/** The settings that tell two groups apart, for their labels. */
+/** The settings that tell two groups of one model apart, for their labels. */
 function labels(configs: Omit<ColourizationConfig, "seed">[]): string[] {
-  const keys = ["learningRate", "batchSize", "numEpochs"] as const;
-  const short = { learningRate: "lr", batchSize: "batch", numEpochs: "epochs" };
+  const short = {
+    learningRate: "lr",
+    batchSize: "batch",
+    numEpochs: "epochs",
+    numFilters: "NF",
+    kernelSize: "K",
+    limitTrain: "training images",
+    limitVal: "validation images",
+    shuffle: "shuffle",
+  } as const;
+  const keys = Object.keys(short) as (keyof typeof short)[];
   return configs.map((c) => {
     const twins = configs.filter((o) => o.model === c.model);
     const differ = keys.filter((k) => twins.some((o) => o[k] !== c[k]));

@@ -221,3 +221,21 @@ Deno.test("figure and table data, headlines from the configuration", () => {
   );
   assert.doesNotMatch(vs.answer, /\*\*/);
 });
+
+Deno.test("groups of one model are told apart by the settings that differ", async () => {
+  const runs = [
+    fakeRun({ model: "cnn", seed: 0 }, history(2.4, 2.8)),
+    fakeRun({ model: "unet", seed: 0 }, history(2.3, 2.6)),
+    fakeRun({ model: "unet", seed: 0, learningRate: 0.01 }, history(2.3, 2.7)),
+  ];
+  try {
+    const s = await skipStudy(runs, testHorses());
+    assert.deepEqual(s.groups.map((g) => g.label), [
+      "CNN",
+      "UNet, lr 0.001",
+      "UNet, lr 0.01",
+    ]);
+  } finally {
+    runs.forEach((r) => r.model.dispose());
+  }
+});
