@@ -191,7 +191,7 @@ export function skipFindings(s: SkipStudy): string {
         ". Every extra weight reads a skipped feature, so the count and the skips cannot be separated here; a CNN widened to the same count (not trained here) would test the count alone.",
     );
   }
-  if (unet) lines.push(lookupLine(s, unet));
+  if (unet) lines.push(lookupLine(s, unet, ablation));
   return lines.join("\n");
 }
 
@@ -209,7 +209,11 @@ function internalShare(
   }% of the full UNet's gain in validation loss. `;
 }
 
-function lookupLine(s: SkipStudy, unet: SkipGroup): string {
+function lookupLine(
+  s: SkipStudy,
+  unet: SkipGroup,
+  ablation?: SkipGroup,
+): string {
   const l = s.lookup;
   const u = unet.firstSeed.accuracy;
   const below = unet.final.valAccuracy.mean < l.accuracy;
@@ -247,6 +251,7 @@ function lookupLine(s: SkipStudy, unet: SkipGroup): string {
             pct(s.truthColourChanges)
           }): its 3x3 convolutions over pooled features do not follow pixel-level brightness steps. `
           : "") +
+        (ablation ? readsInput(unet, ablation, l.byChroma.nearGrey) : "") +
         (ceBetter
           ? "Yet it is the better predictor of colour probabilities (lower cross-entropy, the loss it is trained on): where the grey level leaves the colour open it spreads probability over the candidates, and accuracy counts only the arg-max."
           : "It is not even the better predictor of colour probabilities (higher cross-entropy): it has not learned what the grey level alone tells.")
@@ -271,6 +276,28 @@ function headlineAnswer(g: SkipGroup): string {
       pct(a.max)
     } / ${loss(l.min)}-${loss(l.max)})`
     : `${both} (seed ${g.seeds[0]})`;
+}
+
+/** Does the UNet use the grey input its last layer sees, as the lookup does? */
+function readsInput(
+  unet: SkipGroup,
+  ablation: SkipGroup,
+  lookupNearGrey: number,
+): string {
+  const gain = unet.firstSeed.accuracy.nearGrey -
+    ablation.firstSeed.accuracy.nearGrey;
+  const lead = lookupNearGrey - unet.firstSeed.accuracy.nearGrey;
+  return gain < lead / 4
+    ? `The input skip adds ${gain >= 0 ? "only " : ""}${
+      (100 * gain).toFixed(1)
+    } points on near-grey pixels (seed ${unet.firstSeed.seed}: ${
+      pct(unet.firstSeed.accuracy.nearGrey)
+    } with it, ${
+      pct(ablation.firstSeed.accuracy.nearGrey)
+    } without): the UNet hardly uses the grey level that reaches its last layer, which is all the lookup uses. `
+    : `The input skip adds ${
+      (100 * gain).toFixed(1)
+    } points on near-grey pixels (seed ${unet.firstSeed.seed}), part of the way to the lookup. `;
 }
 
 /** The report's index rows of notebook 04, built from the configuration used. */

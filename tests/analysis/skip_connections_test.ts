@@ -183,9 +183,17 @@ Deno.test("the wording follows the direction of each result", () => {
   // the lookup wins on accuracy (61.4% vs 50.9%), the UNet on cross-entropy
   assert.match(a, /The lookup's lead is on the near-grey pixels/);
   assert.match(a, /Yet it is the better predictor of colour probabilities/);
+  // near-grey 61% with the skip, 60% without, the lookup 86%
+  assert.match(a, /The input skip adds only 1.0 points on near-grey pixels/);
+  assert.match(a, /the UNet hardly uses the grey level/);
 
   const apart = fixture([1.298, 1.302, 1.305], [1.342, 1.344, 1.369]);
+  apart.groups[2].firstSeed.accuracy.nearGrey = 0.4;
   const b = skipAnswer(apart) + skipFindings(apart);
+  assert.match(
+    b,
+    /The input skip adds 21.0 points on near-grey pixels \(seed 0\), part of the way/,
+  );
   assert.match(b, /worse than the full UNet for every seed/);
   assert.match(b, /so the input skip helps beyond seed noise/);
 
