@@ -73,7 +73,8 @@ export async function colourizedGrid(
   models: { label: string; model: tf.LayersModel }[],
   opts: { count?: number; scale?: number } = {},
 ): Promise<Uint8Array> {
-  const td = colourTrainData(horses.data, horses.palette, {});
+  // only validation images are shown: no need to prepare the training set
+  const td = colourTrainData(horses.data, horses.palette, { limitTrain: 1 });
   return await imageGrid(
     await colourizedRows({
       val: horses.data.val,
