@@ -14,12 +14,7 @@
  */
 
 export { FIGURE, type FigureOptions } from "./plots/figure.ts";
-export {
-  accuracyCurves,
-  type HistoryPoint,
-  lossCurves,
-  type Series,
-} from "./plots/curves.ts";
+export { type HistoryPoint, lossCurves, type Series } from "./plots/curves.ts";
 export { type Bar, barChart } from "./plots/bars.ts";
 export { type HeatCell, heatmap, heatmapGrid } from "./plots/heatmap.ts";
 export {
@@ -35,7 +30,7 @@ export {
   dotRanges,
   type DotRangesOptions,
   type DotReference,
-  type DotRow,
+  type DotRow as DotRangeRow,
 } from "./plots/dot_ranges.ts";
 export {
   maskOutcomes,
@@ -44,3 +39,9 @@ export {
   OUTCOME_COLOURS,
   spreadByScore,
 } from "./plots/mask_outcomes.ts";
+export { type DotPanel, dotPlot, type DotRow } from "./plots/dots.ts";
+export {
+  type BandSeries,
+  orderedColours,
+  trainValCurves,
+} from "./plots/bands.ts";

@@ -1,21 +1,43 @@
 /**
- * Part B.4: runs of several batch sizes (and seeds) summarised: final-epoch
- * numbers with their spread over seeds, and the curves against the number of
- * optimizer updates (the contrast between a fixed number of epochs and a
- * fixed number of updates).
+ * Part B.4, "retrain with several batch sizes at a fixed number of epochs":
+ * the sweep as the notebook states it, the runs it makes, and the study
+ * measured on them: per batch size the final losses over its seeds, the
+ * curves, when the validation loss was lowest, seconds per epoch, the
+ * validation loss at a fixed number of optimizer updates (the contrast with
+ * a fixed number of epochs), and how grey each batch size's pictures are.
+ * The answer and findings: lib/analysis/batch_size_findings.ts.
  *
  * @see notebooks/05_batch_size.ipynb
  * @module
  */
+import type { ExperimentData } from "../data/horses.ts";
+import { colourTrainData } from "../data/train_data.ts";
+import type { ColourizationInput, ColourModel } from "../run/config.ts";
+import type { Run } from "../run/load.ts";
+import { predictLabels } from "../train/evaluate.ts";
 import type { EpochRecord } from "../train/types.ts";
+import { nearGreyColours, nearGreyShare } from "./label_maps.ts";
+import { type SeedGroup, seedGroup, type Spread, spread } from "./seeds.ts";
 
-/** One run of the sweep. */
-export interface SweepRun {
-  batchSize: number;
-  seed: number;
-  /** Training images per epoch. */
-  trainImages: number;
-  history: EpochRecord[];
+/** The experiment of notebook 05: one model and rate, several batch sizes, each with its seeds. */
+export interface BatchSizeSweep {
+  model: ColourModel;
+  learningRate: number;
+  numEpochs: number;
+  batchSizes: { batchSize: number; seeds: number[] }[];
+}
+
+/** The runs of a sweep, batch size by batch size, seed by seed. */
+export function batchSizeRuns(sweep: BatchSizeSweep): ColourizationInput[] {
+  return sweep.batchSizes.flatMap(({ batchSize, seeds }) =>
+    seeds.map((seed) => ({
+      model: sweep.model,
+      learningRate: sweep.learningRate,
+      numEpochs: sweep.numEpochs,
+      batchSize,
+      seed,
+    }))
+  );
 }
 
 /** Optimizer updates per epoch (the last, partial batch counts). */
@@ -26,102 +48,25 @@ export function updatesPerEpoch(
   return Math.ceil(trainImages / batchSize);
 }
 
-/** Mean, min and max of some numbers. */
-export interface Spread {
-  mean: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-/** The mean, min and max of `xs` (NaN for none). */
-export function spread(xs: number[]): Spread {
-  if (xs.length === 0) return { mean: NaN, min: NaN, max: NaN, n: 0 };
-  return {
-    mean: xs.reduce((a, b) => a + b, 0) / xs.length,
-    min: Math.min(...xs),
-    max: Math.max(...xs),
-    n: xs.length,
-  };
-}
-
-/** One batch size's row of {@link finalEpochTable}. */
-export interface BatchSizeRow {
-  batchSize: number;
-  seeds: number;
-  trainLoss: Spread;
-  valLoss: Spread;
-  valAccuracy: Spread;
-  /** Lowest validation loss over the epochs (mean over seeds) and when. */
-  bestValLoss: number;
-  bestEpoch: number;
-  secondsPerEpoch: number;
-  imagesPerSecond: number;
-  updatesPerEpoch: number;
-}
-
-/**
- * Final-epoch numbers per batch size, with their spread over seeds; timing as
- * the mean over every epoch of every seed.
- * @see notebooks/05_batch_size.ipynb
- */
-export function finalEpochTable(runs: SweepRun[]): BatchSizeRow[] {
-  const sizes = [...new Set(runs.map((r) => r.batchSize))].sort((a, b) =>
-    a - b
-  );
-  return sizes.map((batchSize) => {
-    const own = runs.filter((r) =>
-      r.batchSize === batchSize && r.history.length
-    );
-    const last = own.map((r) => r.history[r.history.length - 1]);
-    const epochs = own.flatMap((r) => r.history);
-    const meanCurve = averageCurve(
-      own.map((r) => r.history.map((e) => e.valLoss)),
-    );
-    const bestEpoch = meanCurve.indexOf(Math.min(...meanCurve)) + 1;
-    return {
-      batchSize,
-      seeds: own.length,
-      trainLoss: spread(last.map((e) => e.trainLoss)),
-      valLoss: spread(last.map((e) => e.valLoss)),
-      valAccuracy: spread(last.map((e) => e.valAccuracy)),
-      bestValLoss: meanCurve[bestEpoch - 1],
-      bestEpoch,
-      secondsPerEpoch: spread(epochs.map((e) => e.seconds)).mean,
-      imagesPerSecond: spread(epochs.map((e) => e.imagesPerSecond)).mean,
-      updatesPerEpoch: updatesPerEpoch(own[0]?.trainImages ?? 0, batchSize),
-    };
-  });
-}
-
-/** Element-wise mean of curves, as long as the shortest. */
-export function averageCurve(curves: number[][]): number[] {
-  const n = Math.min(...curves.map((c) => c.length));
-  if (!Number.isFinite(n)) return [];
-  return Array.from(
-    { length: n },
-    (_, i) => curves.reduce((a, c) => a + c[i], 0) / curves.length,
-  );
-}
-
-/**
- * Validation loss after each epoch against the number of updates done so
- * far, for a plot with updates on the x axis.
- * @see notebooks/05_batch_size.ipynb
- */
-export function lossByUpdates(run: SweepRun): { x: number; y: number }[] {
-  const per = updatesPerEpoch(run.trainImages, run.batchSize);
-  return run.history.map((e, i) => ({ x: (i + 1) * per, y: e.valLoss }));
+/** Validation loss after each epoch against the updates made so far. */
+export function lossByUpdates(
+  history: { valLoss: number }[],
+  perEpoch: number,
+): { x: number; y: number }[] {
+  return history.map((e, i) => ({ x: (i + 1) * perEpoch, y: e.valLoss }));
 }
 
 /**
  * Validation loss after exactly `updates` optimizer steps, interpolated
- * linearly between epochs (NaN when the run did fewer updates, or fewer than
- * one epoch's worth).
- * @see notebooks/05_batch_size.ipynb
+ * linearly between epochs (NaN when the run made fewer updates, or when one
+ * epoch is already more).
  */
-export function valLossAtUpdates(run: SweepRun, updates: number): number {
-  const points = lossByUpdates(run);
+export function valLossAtUpdates(
+  history: EpochRecord[],
+  perEpoch: number,
+  updates: number,
+): number {
+  const points = lossByUpdates(history, perEpoch);
   if (points.length === 0 || updates < points[0].x) return NaN;
   for (let i = 0; i < points.length; i++) {
     if (points[i].x === updates) return points[i].y;
@@ -133,82 +78,103 @@ export function valLossAtUpdates(run: SweepRun, updates: number): number {
   return NaN;
 }
 
-const range = (s: Spread, digits: number) =>
-  s.n > 1
-    ? `${s.mean.toFixed(digits)} (${s.min.toFixed(digits)}-${
-      s.max.toFixed(digits)
-    })`
-    : s.mean.toFixed(digits);
-
-/**
- * {@link finalEpochTable} as table rows: mean (min-max over seeds).
- * @see notebooks/05_batch_size.ipynb
- */
-export function batchSizeRows(
-  table: BatchSizeRow[],
-): Record<string, string | number>[] {
-  return table.map((r) => ({
-    "batch size": r.batchSize,
-    seeds: r.seeds,
-    "updates / epoch": r.updatesPerEpoch,
-    "final train loss": range(r.trainLoss, 3),
-    "final val loss": range(r.valLoss, 3),
-    "final val accuracy": range(r.valAccuracy, 3),
-    "best val loss (epoch)": `${r.bestValLoss.toFixed(3)} (${r.bestEpoch})`,
-    "s / epoch": Number(r.secondsPerEpoch.toFixed(1)),
-    "images / s": Math.round(r.imagesPerSecond),
-  }));
+/** One batch size of the study, over its seeds. */
+export interface BatchSizeGroup extends SeedGroup {
+  batchSize: number;
+  updatesPerEpoch: number;
+  /** The epoch where the mean validation curve is lowest, and its value. */
+  bestEpoch: number;
+  bestValLoss: number;
+  /** Validation loss after {@link BatchSizeStudy.commonUpdates} updates (n 0 where one epoch is more). */
+  atCommonUpdates: Spread;
+  /** The first seed's run (index in the runs) and the share of its predicted pixels that are near-grey. */
+  firstSeed: { seed: number; run: number; predictedNearGrey: number };
 }
 
-/**
- * The final validation loss per batch size in one line (mean over seeds).
- * @see notebooks/05_batch_size.ipynb
- */
-export function batchSizeAnswer(table: BatchSizeRow[]): string {
-  return "final val loss " +
-    table.map((r) =>
-      `batch ${r.batchSize}: ${r.valLoss.mean.toFixed(3)}` +
-      (r.valLoss.n > 1 ? ` (${r.valLoss.n} seeds)` : "")
-    ).join(", ");
+/** Everything the findings of notebook 05 are written from. */
+export interface BatchSizeStudy {
+  model: ColourModel;
+  learningRate: number;
+  numEpochs: number;
+  trainImages: number;
+  valImages: number;
+  synthetic: boolean;
+  /** Sorted by batch size. */
+  groups: BatchSizeGroup[];
+  /** All the updates the largest batch makes in its epochs. */
+  commonUpdates: number;
+  /** Share of the true validation pixels whose colour is near-grey. */
+  trueNearGrey: number;
 }
 
-/**
- * The largest number of updates that most runs reach within their epochs:
- * the total updates of the run with the fewest (the largest batch).
- * @see notebooks/05_batch_size.ipynb
- */
-export function commonUpdates(runs: SweepRun[]): number {
-  return Math.min(
-    ...runs.map((r) =>
-      updatesPerEpoch(r.trainImages, r.batchSize) * r.history.length
+/** Measures the study of a sweep's `runs` on `horses`. */
+export async function batchSizeStudy(
+  runs: Run[],
+  horses: ExperimentData,
+): Promise<BatchSizeStudy> {
+  const colour = runs.flatMap((r, i) =>
+    r.config.task === "colourization" ? [{ ...r, config: r.config, i }] : []
+  );
+  if (colour.length === 0) throw new Error("colourization runs only");
+  const first = colour[0].config;
+  const td = colourTrainData(horses.data, horses.palette, first);
+  const pixels = td.height * td.width;
+  const trainImages = td.trainY.length / pixels;
+  const shape = {
+    count: td.valY.length / pixels,
+    height: td.height,
+    width: td.width,
+  };
+  const { nearGrey } = nearGreyColours(horses.palette);
+  const sizes = [...new Set(colour.map((r) => r.config.batchSize))].sort((
+    a,
+    b,
+  ) => a - b);
+  const members = sizes.map((b) =>
+    colour.filter((r) => r.config.batchSize === b)
+  );
+  const commonUpdates = Math.min(
+    ...members.map((m) =>
+      updatesPerEpoch(trainImages, m[0].config.batchSize) *
+      Math.min(...m.map((r) => r.history.length))
     ),
   );
-}
-
-/**
- * Validation loss of each run after the same number of updates (seed-mean
- * per batch size; "-" where even one epoch is more updates than that).
- * @see notebooks/05_batch_size.ipynb
- */
-export function fixedUpdatesRows(
-  runs: SweepRun[],
-  updates: number,
-): Record<string, string | number>[] {
-  const sizes = [...new Set(runs.map((r) => r.batchSize))].sort((a, b) =>
-    a - b
-  );
-  return sizes.map((batchSize) => {
-    const own = runs.filter((r) => r.batchSize === batchSize);
-    const losses = own.map((r) => valLossAtUpdates(r, updates)).filter((v) =>
-      !Number.isNaN(v)
+  const groups: BatchSizeGroup[] = [];
+  for (const [k, m] of members.entries()) {
+    const batchSize = sizes[k];
+    const per = updatesPerEpoch(trainImages, batchSize);
+    const group = seedGroup(
+      `batch ${batchSize}`,
+      m.map((r) => ({ seed: r.config.seed, history: r.history })),
     );
-    const per = updatesPerEpoch(own[0].trainImages, batchSize);
-    return {
-      "batch size": batchSize,
-      "epochs for this many updates": Number((updates / per).toFixed(2)),
-      [`val loss after ${updates} updates`]: losses.length
-        ? Number(spread(losses).mean.toFixed(4))
-        : "- (one epoch is more updates)",
-    };
-  });
+    const best = group.valCurve.reduce((a, p) => p.mean < a.mean ? p : a);
+    const predictions = await predictLabels(m[0].model, td.valX, shape);
+    groups.push({
+      ...group,
+      batchSize,
+      updatesPerEpoch: per,
+      bestEpoch: best.epoch,
+      bestValLoss: best.mean,
+      atCommonUpdates: spread(
+        m.map((r) => valLossAtUpdates(r.history, per, commonUpdates))
+          .filter((v) => !Number.isNaN(v)),
+      ),
+      firstSeed: {
+        seed: m[0].config.seed,
+        run: m[0].i,
+        predictedNearGrey: nearGreyShare(predictions, nearGrey),
+      },
+    });
+  }
+  return {
+    model: first.model,
+    learningRate: first.learningRate,
+    numEpochs: Math.min(...colour.map((r) => r.history.length)),
+    trainImages,
+    valImages: shape.count,
+    synthetic: horses.data.source.synthetic,
+    groups,
+    commonUpdates,
+    trueNearGrey: nearGreyShare(td.valY, nearGrey),
+  };
 }

@@ -56,16 +56,19 @@ export function blockMeans(
   return out;
 }
 
-/**
- * The lookup p(colour | grey level) counted on td's training pixels (256
- * levels; add-one smoothing over the colours, so that no validation pixel
- * gets probability 0), scored on td's validation pixels. With `block` > 1 the
- * grey level is the block's mean in training and validation alike.
- */
-export function greyLookup(
+/** The fitted lookup: the arg-max colour and log p(colour | bin) per grey bin. */
+interface FittedLookup {
+  bins: number;
+  best: Uint8Array;
+  logP: Float64Array;
+  trainGrey: Float32Array;
+  valGrey: Float32Array;
+}
+
+function fitLookup(
   td: TrainData,
-  opts: { bins?: number; block?: number } = {},
-): LookupScore {
+  opts: { bins?: number; block?: number },
+): FittedLookup {
   const bins = opts.bins ?? 256;
   const block = opts.block ?? 1;
   const nc = td.numColours;
@@ -95,6 +98,21 @@ export function greyLookup(
       logP[b * nc + c] = Math.log(counts[b * nc + c] / total);
     }
   }
+  return { bins, best, logP, trainGrey, valGrey };
+}
+
+/**
+ * The lookup p(colour | grey level) counted on td's training pixels (256
+ * levels; add-one smoothing over the colours, so that no validation pixel
+ * gets probability 0), scored on td's validation pixels. With `block` > 1 the
+ * grey level is the block's mean in training and validation alike.
+ */
+export function greyLookup(
+  td: TrainData,
+  opts: { bins?: number; block?: number } = {},
+): LookupScore {
+  const { bins, best, logP, trainGrey, valGrey } = fitLookup(td, opts);
+  const nc = td.numColours;
   const score = (grey: Float32Array, labels: Uint8Array) => {
     let hits = 0;
     let nll = 0;
@@ -110,4 +128,17 @@ export function greyLookup(
   };
   const val = score(valGrey, td.valY);
   return { ...val, trainAccuracy: score(trainGrey, td.trainY).accuracy };
+}
+
+/**
+ * The lookup's arg-max colour for every validation pixel of td (the labels
+ * behind {@link greyLookup}'s accuracy), to compare pixel by pixel with a
+ * network's predictions.
+ */
+export function greyLookupLabels(
+  td: TrainData,
+  opts: { bins?: number; block?: number } = {},
+): Uint8Array {
+  const { bins, best, valGrey } = fitLookup(td, opts);
+  return td.valY.map((_, i) => best[greyBin(valGrey[i], bins)]);
 }

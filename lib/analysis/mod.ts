@@ -19,14 +19,25 @@ export {
   layerShareBars,
 } from "./accounting_findings.ts";
 export {
-  batchSizeAnswer,
-  batchSizeRows,
-  commonUpdates,
-  finalEpochTable,
-  fixedUpdatesRows,
-  lossByUpdates,
-  type SweepRun,
+  type BatchSizeGroup,
+  batchSizeRuns,
+  type BatchSizeStudy,
+  batchSizeStudy,
+  type BatchSizeSweep,
 } from "./batch_size.ts";
+export {
+  batchSizeCurves,
+  batchSizeDots,
+  batchSizeRows,
+  batchSizeTimeDots,
+  batchSizeUpdates,
+} from "./batch_size_views.ts";
+export {
+  batchSizeAnswer,
+  batchSizeFindings,
+  batchSizeHeadlines,
+  batchSizeSetting,
+} from "./batch_size_findings.ts";
 export {
   type ColourReport,
   describeColourReport,
@@ -34,8 +45,11 @@ export {
   paletteSwatches,
   usageRows,
 } from "./colour_report.ts";
-export { finalRows } from "./run_table.ts";
-export { colourizedRows } from "./sample_grid.ts";
+export {
+  colourizedGrid,
+  colourizedRows,
+  firstSeedModels,
+} from "./sample_grid.ts";
 export {
   type ScaleShiftExperiment,
   type ScaleShiftStudy,
@@ -86,3 +100,13 @@ export {
   scoreFigure,
   sizeFigure,
 } from "./fine_tuning_figures.ts";
+export {
+  skipCurves,
+  skipDots,
+  type SkipGroup,
+  skipRows,
+  skipSetting,
+  type SkipStudy,
+  skipStudy,
+} from "./skip_connections.ts";
+export { skipAnswer, skipFindings, skipHeadlines } from "./skip_findings.ts";

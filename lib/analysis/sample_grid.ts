@@ -8,7 +8,9 @@
 import type * as tf from "@tensorflow/tfjs";
 import { paletteToRgb } from "../data/palette.ts";
 import type { ImageSet, Palette } from "../data/types.ts";
-import type { GridRow } from "../io/images.ts";
+import type { ExperimentData } from "../data/horses.ts";
+import { colourTrainData } from "../data/train_data.ts";
+import { type GridRow, imageGrid } from "../io/images.ts";
 import { predictLabels } from "../train/evaluate.ts";
 import type { TrainData } from "../train/types.ts";
 
@@ -60,4 +62,41 @@ export async function colourizedRows(opts: {
     },
   );
   return rows;
+}
+
+/**
+ * The grid of {@link colourizedRows} as PNG bytes (images 3 times their
+ * size) for models trained on `horses`: the first `count` validation horses.
+ */
+export async function colourizedGrid(
+  horses: ExperimentData,
+  models: { label: string; model: tf.LayersModel }[],
+  opts: { count?: number; scale?: number } = {},
+): Promise<Uint8Array> {
+  // only validation images are shown: no need to prepare the training set
+  const td = colourTrainData(horses.data, horses.palette, { limitTrain: 1 });
+  return await imageGrid(
+    await colourizedRows({
+      val: horses.data.val,
+      td,
+      palette: horses.palette,
+      models,
+      count: opts.count,
+    }),
+    { scale: opts.scale ?? 3 },
+  );
+}
+
+/**
+ * The model of each group's first seed, labelled "<group> (seed <s>)", for
+ * {@link colourizedGrid}: the runs a study summarised, one row per group.
+ */
+export function firstSeedModels(
+  groups: { label: string; firstSeed: { seed: number; run: number } }[],
+  runs: { model: tf.LayersModel }[],
+): { label: string; model: tf.LayersModel }[] {
+  return groups.map((g) => ({
+    label: `${g.label} (seed ${g.firstSeed.seed})`,
+    model: runs[g.firstSeed.run].model,
+  }));
 }

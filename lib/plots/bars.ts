@@ -21,7 +21,7 @@ export interface Bar {
 
 /**
  * Vertical bars with their values written on top, optional whiskers and groups.
- * @see notebooks/05_batch_size.ipynb
+ * @see notebooks/02_architecture_accounting.ipynb
  */
 export function barChart(
   bars: Bar[],

@@ -1,6 +1,6 @@
 /**
- * Curves of training runs per epoch: loss (training and validation) and
- * validation accuracy, one colour per run.
+ * Curves of training runs per epoch: loss (training and validation), one
+ * colour per run.
  *
  * @module
  */
@@ -31,7 +31,7 @@ export interface Series {
 /**
  * Training (dashed) and validation (solid) loss per epoch, one colour per run.
  * `logY` helps when one run diverges (e.g. the handout's lr 0.3).
- * @see notebooks/01_colourization.ipynb, notebooks/04_skip_connections.ipynb
+ * @see notebooks/01_colourization.ipynb
  */
 export function lossCurves(
   series: Series[],
@@ -66,16 +66,16 @@ export function lossCurves(
       Plot.line(rows.filter((r) => r.split === "training"), {
         x: "epoch",
         y: "loss",
-        stroke: "run",
         z: "run",
+        stroke: "run",
         strokeDasharray: "4 3",
         strokeWidth: 1.5,
       }),
       Plot.line(rows.filter((r) => r.split === "validation"), {
         x: "epoch",
         y: "loss",
-        stroke: "run",
         z: "run",
+        stroke: "run",
         strokeWidth: 2,
       }),
       Plot.dot(rows.filter((r) => r.split === "validation"), {
@@ -107,50 +107,4 @@ function epochAxis(series: Series[]) {
     (_, i) => 1 + i * step,
   );
   return { label: "epoch", ticks, tickFormat: "d" };
-}
-
-/**
- * Validation accuracy (percent of pixels whose colour is right) per epoch.
- * @see notebooks/01_colourization.ipynb, notebooks/05_batch_size.ipynb
- */
-export function accuracyCurves(
-  series: Series[],
-  options: Partial<FigureOptions> = {},
-): string {
-  const opts = { title: "Validation accuracy per epoch", ...options };
-  const size = sizeOf(opts);
-  const rows = series.flatMap((s) =>
-    s.history.map((h, i) => ({
-      run: s.name,
-      epoch: i + 1,
-      accuracy: h.valAccuracy,
-    }))
-  );
-  const domain = series.map((s) => s.name);
-  const range = domain.map((_, i) => colourOf(i));
-  const inner = render({
-    x: epochAxis(series),
-    y: {
-      label: "validation accuracy (% of pixels)",
-      grid: true,
-      percent: true,
-    },
-    color: { domain, range },
-    marks: [
-      Plot.line(rows, {
-        x: "epoch",
-        y: "accuracy",
-        stroke: "run",
-        z: "run",
-        strokeWidth: 2,
-      }),
-      Plot.dot(rows, { x: "epoch", y: "accuracy", fill: "run", r: 2.5 }),
-    ],
-  }, size);
-  const legend = domain.map((label, i) => ({
-    label,
-    colour: range[i],
-    kind: "line" as const,
-  }));
-  return frame(inner, { ...opts, legend }, size);
 }

@@ -13,7 +13,7 @@ import { FIGURE, type FigureOptions } from "./figure.ts";
 export interface LegendItem {
   label: string;
   colour: string;
-  kind?: "line" | "dashed" | "box" | "dot";
+  kind?: "line" | "dashed" | "box" | "dot" | "ring";
 }
 
 /** Approximate text width in pixels (DejaVu Sans at FIGURE.fontSize). */
@@ -28,6 +28,10 @@ function legendSwatch(item: LegendItem, x: number, y: number): string {
       return `<rect x="${x}" y="${y - 9}" width="14" height="10" fill="${c}"/>`;
     case "dot":
       return `<circle cx="${x + 7}" cy="${y - 4}" r="4" fill="${c}"/>`;
+    case "ring":
+      return `<circle cx="${x + 7}" cy="${
+        y - 4
+      }" r="3.5" fill="none" stroke="${c}"/>`;
     case "dashed":
       return `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${
         y - 4

@@ -57,28 +57,59 @@ export interface XYOptions extends FigureOptions {
   xTicks?: number[];
   /** scatterWithFit: one panel per series, side by side on shared axes (no line hides another). */
   panels?: boolean;
+  /** One colour per series, in order of first appearance (default: the house colours). */
+  colours?: string[];
 }
 
-function seriesOf(points: Point[]) {
+function seriesOf(points: Point[], colours?: string[]) {
   const names = [...new Set(points.map((p) => p.series ?? ""))];
-  return { names, range: names.map((_, i) => colourOf(i)) };
+  return {
+    names,
+    range: names.map((_, i) => colours?.[i] ?? colourOf(i)),
+  };
 }
 
 /**
  * Lines with dots, one per series (e.g. accuracy against the scale a).
  * @see notebooks/03_batchnorm_scale_shift.ipynb
  */
-export function lineChart(points: Point[], options: XYOptions): string {
+export function lineChart(
+  points: Point[],
+  options: XYOptions & {
+    /** Zoom: the y range shown; lines beyond it are cut at the frame. */
+    yDomain?: [number, number];
+    /** A dashed vertical line at this x (e.g. a fixed number of updates). */
+    xRule?: number;
+  },
+): string {
   const size = sizeOf(options);
-  const { names, range } = seriesOf(points);
+  const { names, range } = seriesOf(points, options.colours);
   const rows = points.map((p) => ({ ...p, series: p.series ?? "" }));
+  const clip = options.yDomain !== undefined;
   const inner = render({
     x: axisOf(options.xLabel, options.logX),
-    y: { ...axisOf(options.yLabel, options.logY), grid: true },
+    y: {
+      ...axisOf(options.yLabel, options.logY),
+      grid: true,
+      ...(options.yDomain ? { domain: options.yDomain } : {}),
+    },
     color: { domain: names, range },
     marks: [
-      Plot.line(rows, { x: "x", y: "y", stroke: "series", strokeWidth: 2 }),
-      Plot.dot(rows, { x: "x", y: "y", fill: "series", r: 3 }),
+      ...(options.xRule !== undefined
+        ? [Plot.ruleX([options.xRule], {
+          stroke: "#555",
+          strokeDasharray: "5 4",
+        })]
+        : []),
+      Plot.line(rows, {
+        x: "x",
+        y: "y",
+        z: "series",
+        stroke: "series",
+        strokeWidth: 2,
+        clip,
+      }),
+      Plot.dot(rows, { x: "x", y: "y", fill: "series", r: 3, clip }),
     ],
   }, size);
   const legend = names.length > 1 || names[0] !== ""
@@ -99,7 +130,7 @@ export function lineChart(points: Point[], options: XYOptions): string {
  */
 export function scatterWithFit(points: Point[], options: XYOptions): string {
   const size = sizeOf(options);
-  const { names, range } = seriesOf(points);
+  const { names, range } = seriesOf(points, options.colours);
   const linear = options.linearFit ?? false;
   const tx = (v: number) => options.logX && !linear ? Math.log10(v) : v;
   const ty = (v: number) => options.logY && !linear ? Math.log10(v) : v;

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import sharp from "sharp";
 import { DOMParser } from "linkedom";
 import {
-  accuracyCurves,
   barChart,
   FIGURE,
   fitLine,
@@ -73,14 +72,6 @@ Deno.test("plots return standalone SVG with title, labels and legend", async (t)
     const svg = lossCurves([{ name: "lr 0.3", history: wild }], { logY: true });
     await assertValidSvg(svg);
     assert.ok(texts(svg).includes("| 10000 |"), texts(svg));
-  });
-  await t.step("accuracyCurves uses percent", async () => {
-    const svg = accuracyCurves([{ name: "lr 0.001", history: history(1) }]);
-    await assertValidSvg(svg);
-    const s = texts(svg);
-    assert.match(s, /validation accuracy \(% of pixels\)/);
-    assert.ok(s.includes("lr 0.001"));
-    assert.ok(/\b30\b/.test(s), `0.3 shown as 30 (percent): ${s}`);
   });
   await t.step("barChart writes values and groups series", async () => {
     const svg = barChart([
