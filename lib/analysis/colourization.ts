@@ -151,6 +151,7 @@ export function colourizationFindings(s: ColourizationStudy): string {
   }
   // accuracy against the baselines, and why
   const ceBetter = b.final.valLoss < s.lookup.crossEntropy;
+  const accBetter = b.final.valAccuracy > s.lookup.accuracy;
   lines.push(
     `- **Against baselines.** The most frequent colour everywhere gets ${
       pct(s.mostFrequent.accuracy)
@@ -160,8 +161,12 @@ export function colourizationFindings(s: ColourizationStudy): string {
       `As a predictor of colour *probabilities* the lookup's cross-entropy is ${
         loss(s.lookup.crossEntropy)
       } against the network's ${loss(b.final.valLoss)}: ` +
-      (ceBetter
+      (ceBetter && !accBetter
         ? "the network is the better probabilistic predictor. It minimises cross-entropy, so where a grey level leaves the colour uncertain it spreads probability over the candidates; accuracy only counts the arg-max, where the exact grey level decides."
+        : ceBetter
+        ? "the network is better on both counts: what it sees around a pixel tells more than the pixel's grey level alone."
+        : accBetter
+        ? "the network picks the right colour more often, yet its probabilities score worse: it is confident where it is wrong."
         : "the lookup is better on both counts, so the network has not even learned what the grey level alone tells."),
   );
   const cost = s.lookup.accuracy - s.blockLookup.accuracy;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { initTf } from "../backend.ts";
 import type { CategoryData, Palette } from "../data/types.ts";
 import type { SegmentationData } from "../data/weizmann.ts";
 import { projectDataDir } from "../io/data_dir.ts";
@@ -147,6 +148,8 @@ export async function runAll(
   opts: RunAllOptions = {},
 ): Promise<Run[]> {
   const t0 = performance.now();
+  // the runs load as models here: a notebook without its setup cell works too
+  await initTf();
   const quick = opts.quick ?? envFlag("COLOURLAB_QUICK");
   const notes: string[] = [];
   const capped = inputs.map((i) => quick ? capForQuickMode(i) : { input: i });
@@ -158,8 +161,10 @@ export async function runAll(
   const plans = await Promise.all(
     capped.map((c) => planRun(c.input, sources, { cacheDir })),
   );
-  const trainImages = opts.colour?.data.train.count ??
-    opts.segmentation?.train.count ?? 0;
+  const trainImages = (config: RunConfig) =>
+    (config.task === "segmentation"
+      ? opts.segmentation?.train.count
+      : opts.colour?.data.train.count) ?? 0;
   const states: RunState[] = await Promise.all(plans.map(async (p) => {
     const cached = await isCurrent(p);
     return {
@@ -168,7 +173,7 @@ export async function runAll(
       status: cached ? "cached" as const : "queued" as const,
       numEpochs: p.config.numEpochs,
       epochs: cached ? await cachedHistory(p.dir) : [],
-      estimate: costEstimate(p.config, trainImages),
+      estimate: costEstimate(p.config, trainImages(p.config)),
       elapsed: 0,
     };
   }));
@@ -199,7 +204,14 @@ export async function runAll(
       plans.map((p, i) => states[i].status === "queued" ? p.dir : ""),
     ),
   ].filter(Boolean).map((dir) => plans.findIndex((p) => p.dir === dir));
-  todo.sort((a, b) => states[b].estimate - states[a].estimate);
+  // longest path first: a body counts its longest dependant's time too
+  const pathLength = (i: number) =>
+    states[i].estimate + Math.max(
+      0,
+      ...todo.filter((j) => plans[j].body?.dir === plans[i].dir)
+        .map((j) => states[j].estimate),
+    );
+  todo.sort((a, b) => pathLength(b) - pathLength(a));
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -227,7 +239,11 @@ export async function runAll(
           notes,
         );
     await schedule(
-      todo.map((i) => ({ index: i, dir: plans[i].dir })),
+      todo.map((i) => ({
+        index: i,
+        dir: plans[i].dir,
+        after: plans[i].body?.dir,
+      })),
       inProcess ? 1 : jobs,
       stop.signal,
       train,
@@ -274,29 +290,59 @@ async function cachedHistory(dir: string): Promise<EpochRecord[]> {
   }
 }
 
-/** Starts `train(i)` for each index, at most `jobs` at once, each holding a machine-wide slot. */
-async function schedule(
-  todo: { index: number; dir: string }[],
+/**
+ * Starts `train(i)` for each index, at most `jobs` at once, each holding a
+ * machine-wide slot. A run whose pre-trained body is in `todo` (`after`)
+ * starts once that run has finished: it would otherwise hold a slot while it
+ * waits for the body's lock.
+ */
+export async function schedule(
+  todo: { index: number; dir: string; after?: string }[],
   jobs: number,
   signal: AbortSignal,
   train: (i: number) => Promise<void>,
+  slots: { limit?: number } = {},
 ): Promise<void> {
   const queue = [...todo];
+  const pending = new Set(todo.map((t) => t.dir));
+  let changed = Promise.withResolvers<void>();
+  const finished = (dir: string) => {
+    pending.delete(dir);
+    changed.resolve();
+    changed = Promise.withResolvers<void>();
+  };
+  const next = () => {
+    const k = queue.findIndex((t) => !t.after || !pending.has(t.after));
+    return k < 0 ? undefined : queue.splice(k, 1)[0];
+  };
   const lane = async () => {
     while (queue.length > 0 && !signal.aborted) {
-      const { index: i, dir } = queue.shift()!;
+      const item = next();
+      if (!item) {
+        // every queued run waits for a body another lane trains
+        const wake = changed.promise;
+        await Promise.race([
+          wake,
+          new Promise((r) =>
+            signal.addEventListener("abort", r, { once: true })
+          ),
+        ]);
+        continue;
+      }
       let slot: Slot;
       try {
         // a run another process trains: wait for it without holding a slot
-        await waitUntilUnlocked(dir, { signal });
-        slot = await takeSlot({ signal });
+        await waitUntilUnlocked(item.dir, { signal });
+        slot = await takeSlot({ signal, limit: slots.limit });
       } catch {
+        finished(item.dir);
         return; // stopped while waiting for a slot
       }
       try {
-        await train(i);
+        await train(item.index);
       } finally {
         slot.release();
+        finished(item.dir);
       }
     }
   };

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { capForQuickMode, costEstimate } from "../../lib/run/run_all.ts";
+import {
+  capForQuickMode,
+  costEstimate,
+  schedule,
+} from "../../lib/run/run_all.ts";
 import { resolveConfig } from "../../lib/run/config.ts";
 import { listRuns } from "../../lib/run/find.ts";
 
@@ -122,4 +126,55 @@ Deno.test("longest first: the cost estimate grows with epochs, images and small 
   assert.ok(c({ model: "unet", batchSize: 10 }) > c({ model: "unet" }));
   assert.ok(c({ model: "cnn", numEpochs: 50 }) > c({ model: "cnn" }));
   assert.ok(c({ model: "cnn", limitTrain: 500 }) < c({ model: "cnn" }));
+});
+
+Deno.test("a run on a pre-trained body starts after the body's run; the others fill the lanes meanwhile", async () => {
+  const events: string[] = [];
+  const tmp = await Deno.makeTempDir({ prefix: "colourlab_schedule_" });
+  // the body is listed after its dependants, and lasts longest
+  const todo = [
+    { index: 0, dir: `${tmp}/fine-tune-a`, after: `${tmp}/body` },
+    { index: 1, dir: `${tmp}/fine-tune-b`, after: `${tmp}/body` },
+    { index: 2, dir: `${tmp}/body` },
+    { index: 3, dir: `${tmp}/random-body` },
+    { index: 4, dir: `${tmp}/other` },
+  ];
+  const length = [10, 10, 120, 30, 30];
+  try {
+    await schedule(
+      todo,
+      2,
+      new AbortController().signal,
+      async (i) => {
+        events.push(`start ${i}`);
+        await new Promise((r) => setTimeout(r, length[i]));
+        events.push(`end ${i}`);
+      },
+      { limit: 1000 },
+    );
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+  const at = (e: string) => events.indexOf(e);
+  assert.ok(at("start 0") > at("end 2"), events.join(", "));
+  assert.ok(at("start 1") > at("end 2"), events.join(", "));
+  // the free lane took the independent runs while the body trained
+  assert.ok(at("start 3") < at("end 2"), events.join(", "));
+  assert.ok(at("start 4") < at("end 2"), events.join(", "));
+  assert.equal(events.filter((e) => e.startsWith("end")).length, 5);
+});
+
+Deno.test("a segmentation run's estimate counts the photos it trains on", () => {
+  const seg = resolveConfig({
+    task: "segmentation",
+    body: "random",
+    train: "all",
+    size: 32,
+    numEpochs: 8,
+    batchSize: 16,
+    learningRate: 0.001,
+    seed: 0,
+  });
+  assert.ok(costEstimate(seg, 300) < costEstimate(seg, 5000));
+  assert.equal(costEstimate(seg, 600), 2 * costEstimate(seg, 300));
 });
