@@ -153,7 +153,7 @@ def parse_args(argv):
         "--timeout",
         type=float,
         default=float(os.environ.get("COLOURLAB_CELL_TIMEOUT", "3600")),
-        help="seconds one cell may run (default 3600 or $COLOURLAB_CELL_TIMEOUT)",
+        help="seconds one cell may run, 0 for no limit (default 3600 or $COLOURLAB_CELL_TIMEOUT)",
     )
     p.add_argument(
         "--grace",
@@ -263,7 +263,8 @@ def run_cell(km, kc, collector, cell, args):
     msg_id = kc.execute(cell.source, store_history=True, allow_stdin=False, stop_on_error=True)
     collector.track(msg_id, cell)
     reply = None
-    deadline = started + args.timeout
+    # 0: no limit (a full report's training cell may take hours on a laptop)
+    deadline = started + (args.timeout if args.timeout > 0 else float("inf"))
     while reply is None or msg_id not in collector.idle:
         if time.monotonic() > deadline:
             raise CellFailure(f"timed out after {args.timeout:g} s")

@@ -38,7 +38,7 @@ export interface ReportOptions {
   data?: string;
   /** Part C's photos: a folder or "synthetic", passed as COLOURLAB_WEIZMANN. */
   weizmann?: string;
-  /** Seconds one cell may run (default 3600). */
+  /** Seconds one cell may run, 0 for no limit (default: the runner's 3600). */
   cellTimeoutS?: number;
   /** Run the remaining notebooks after a failure (default: stop). */
   keepGoing?: boolean;

@@ -10,7 +10,8 @@
  * cell error.
  *
  * Options: --notebooks DIR (default notebooks), --out DIR (default report),
- * --cell-timeout S (default 3600), --keep-going (run the rest after a failure),
+ * --cell-timeout S (0: no limit; default 3600 with --quick, else no limit:
+ * a full report's training cells take as long as the machine needs), --keep-going (run the rest after a failure),
  * --one-at-a-time (the notebooks in order, not all at once),
  * --no-browser (skip the Chromium checks), --no-live (no live page).
  *
@@ -49,7 +50,7 @@ export function parseReportArgs(args: string[]) {
       weizmann: { type: "string" },
       notebooks: { type: "string", default: "notebooks" },
       out: { type: "string", default: "report" },
-      "cell-timeout": { type: "string", default: "3600" },
+      "cell-timeout": { type: "string" },
       "keep-going": { type: "boolean", default: false },
       "one-at-a-time": { type: "boolean", default: false },
       "no-browser": { type: "boolean", default: false },
@@ -134,7 +135,7 @@ async function main(): Promise<number> {
     quick: opts.quick,
     data: settled.data,
     weizmann: settled.weizmann,
-    cellTimeoutS: Number(opts["cell-timeout"]),
+    cellTimeoutS: cellTimeout(opts["cell-timeout"], opts.quick),
     keepGoing: opts["keep-going"],
     concurrency: opts["one-at-a-time"] ? 1 : undefined,
     live: !opts["no-live"],
@@ -195,3 +196,15 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.main) Deno.exit(await main());
+
+/** Seconds a cell may run: as given (0: no limit), else 3600 in quick mode and no limit in full mode. */
+export function cellTimeout(given: string | undefined, quick: boolean): number {
+  if (given === undefined) return quick ? 3600 : 0;
+  const s = Number(given);
+  if (!Number.isFinite(s) || s < 0) {
+    throw new Error(
+      `--cell-timeout must be a number of seconds (0: no limit), got ${given}`,
+    );
+  }
+  return s;
+}

@@ -24,7 +24,7 @@ export interface RunNotebookOptions {
   out: string;
   /** Extra environment for the kernel (COLOURLAB_* settings). */
   env?: Record<string, string>;
-  /** Seconds one cell may run. */
+  /** Seconds one cell may run, 0 for no limit (default: the runner's 3600). */
   cellTimeoutS?: number;
   /** Python with jupyter_client (default /usr/bin/python3, or $COLOURLAB_PYTHON). */
   python?: string;
@@ -76,7 +76,7 @@ export async function runNotebook(
   const python = options.python ?? Deno.env.get("COLOURLAB_PYTHON") ??
     SYSTEM_PYTHON;
   const args = [RUNNER, notebook, "--out", options.out, "--watch-stdin"];
-  if (options.cellTimeoutS) {
+  if (options.cellTimeoutS !== undefined) {
     args.push("--timeout", String(options.cellTimeoutS));
   }
   const started = performance.now();
