@@ -58,7 +58,8 @@ export function batchSizeTimeDots(s: BatchSizeStudy): {
 }[] {
   const colours = batchSizeColours(s);
   return [{
-    title: "seconds per epoch (training and validation)",
+    title:
+      "seconds per epoch, mean over a run's epochs (training and validation)",
     axisLabel: "seconds per epoch",
     digits: 3,
     unit: " s",

@@ -200,9 +200,11 @@ export function colourizationFindings(s: ColourizationStudy): string {
     `- **Grey or colourful?** Half of the palette is near-grey (chroma at most ${
       e.chromaThreshold.toFixed(3)
     }). ${b.label} predicts those colours ${greyWord}. ` +
-      `Its recall is ${pct(e.lowChromaRecall)} on the near-grey colours and ${
+      `Its recall per colour (the share of a colour's true pixels it gets right), averaged over the near-grey colours, is ${
+        pct(e.lowChromaRecall)
+      }, and over the colourful ones ${
         pct(e.highChromaRecall)
-      } on the colourful ones: where the grey level leaves the colour open (a horse may be brown, black or white), the most probable colour wins.`,
+      } (a mean over colours, not a share of pixels): where the grey level leaves the colour open (a horse may be brown, black or white), the most probable colour wins.`,
   );
   return lines.join("\n");
 }

@@ -274,7 +274,7 @@ export function costHeadlines(s: CostStudy): Headline[] {
       r("a", "cpuMs")
     } (whole network)`,
     reference:
-      "student writeup: memory unchanged, because the number of parameters is",
+      "student writeup: memory unchanged, because memory is the parameters, whose number the input size does not change",
   }];
 }
 

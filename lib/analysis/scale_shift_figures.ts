@@ -58,7 +58,11 @@ export function scaleShiftCells(s: ScaleShiftStudy): HeatCell[] {
 /** Pixel accuracy against a, for b = 0 and the first other b, in both modes (first model). */
 export function scaleShiftAccuracy(s: ScaleShiftStudy, model = 0): Point[] {
   const m = s.models[model];
-  const other = s.shifts.find((b) => b !== 0);
+  // b = 0 and the shift of the lowest accuracy, which the prose names
+  const lowest = m.rows.filter((r) => r.b !== 0).reduce<
+    (typeof m.rows)[number] | undefined
+  >((lo, r) => (!lo || r.accuracy < lo.accuracy ? r : lo), undefined);
+  const other = lowest?.b ?? s.shifts.find((b) => b !== 0);
   const shifts = other === undefined ? [0] : [0, other];
   return m.rows.filter((r) => shifts.includes(r.b)).map((r) => ({
     x: r.a,

@@ -139,7 +139,9 @@ export function indexHtml(input: IndexInput): string {
     bannerHtml(input.banner),
     `<main><h1>${escapeHtml(input.title)}</h1>`,
     `<p>${input.pages.length} notebook(s), run top to bottom in fresh Deno kernels; `,
-    `${formatSeconds(input.seconds)} in all; made ${
+    `${
+      formatSeconds(input.seconds)
+    } in all (wall time; notebooks run side by side, so their times add up to more); made ${
       escapeHtml(input.createdAt)
     }.`,
     failed ? ` <span class="failed">${failed} did not complete.</span>` : "",

@@ -14,6 +14,7 @@ import { projectDataDir } from "../io/data_dir.ts";
 import type { BatchReport, EpochRecord } from "../train/types.ts";
 import { type RunConfig, type RunInput, runLabel } from "./config.ts";
 import { loadRun, type Run } from "./load.ts";
+import { RUN_FILES } from "./run_json.ts";
 import { isCurrent, type PlannedRun, planRun, trainOrLoad } from "./run.ts";
 import { jobLimit, type Slot, takeSlot } from "./slots.ts";
 import { waitUntilUnlocked } from "./lock.ts";
@@ -172,7 +173,10 @@ export async function runAll(
       runId: p.runId,
       status: cached ? "cached" as const : "queued" as const,
       numEpochs: p.config.numEpochs,
-      epochs: cached ? await cachedHistory(p.dir) : [],
+      // an unfinished run (no run.json yet) shows the epochs it resumes after
+      epochs: cached || !(await hasRunJson(p.dir))
+        ? await cachedHistory(p.dir)
+        : [],
       estimate: costEstimate(p.config, trainImages(p.config)),
       elapsed: 0,
     };
@@ -280,6 +284,20 @@ export async function runAll(
     runs.push({ ...run, cached: states[i].status === "cached" });
   }
   return runs;
+}
+
+/** Adds an epoch's record, replacing any of that epoch or later (a resume redoes them). */
+function addEpoch(state: RunState, e: EpochRecord): void {
+  state.epochs = [...state.epochs.filter((x) => x.epoch < e.epoch), e];
+}
+
+async function hasRunJson(dir: string): Promise<boolean> {
+  try {
+    await Deno.stat(`${dir}/${RUN_FILES.run}`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function cachedHistory(dir: string): Promise<EpochRecord[]> {
@@ -419,7 +437,7 @@ async function trainHere(
         report();
       },
       onEpochEnd: (e) => {
-        state.epochs.push(e);
+        addEpoch(state, e);
         report();
       },
     });
@@ -477,7 +495,7 @@ async function trainInWorker(
       if (m.kind === "batch") {
         state.batch = m.report;
         state.elapsed = (performance.now() - started) / 1000;
-      } else if (m.kind === "epoch") state.epochs.push(m.record);
+      } else if (m.kind === "epoch") addEpoch(state, m.record);
       else if (m.kind === "line") notes.push(m.text);
       report();
     }

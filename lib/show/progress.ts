@@ -71,7 +71,8 @@ function rows(s: RunsState) {
       "train loss": last?.trainLoss,
       "val loss": last?.valLoss,
       "val accuracy": last?.valAccuracy,
-      "s/epoch": last ? Number(last.seconds.toFixed(1)) : undefined,
+      // the last epoch only: the analyses average over every epoch
+      "last epoch (s)": last ? Number(last.seconds.toFixed(1)) : undefined,
     };
   });
 }

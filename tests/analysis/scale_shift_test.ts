@@ -299,6 +299,15 @@ Deno.test("notebook 03's study, answer and findings", async (t) => {
     assert.ok(heat.every((c) => c.value >= 0 && c.value <= 100));
     const acc = scaleShiftAccuracy(study);
     assert.equal(acc.length, 4 * 2 * 2); // 4 scales, b = 0 and 0.5, 2 modes
+    // the non-zero shift drawn is the one of the lowest accuracy the prose names
+    const nonZero = study.models[0].rows.filter((r) => r.b !== 0);
+    const lowest = nonZero.reduce((a, r) => r.accuracy < a.accuracy ? r : a);
+    assert.ok(acc.some((p) => p.series?.endsWith(`b = ${lowest.b}`)));
+    assert.ok(
+      acc.some((p) =>
+        p.x === lowest.a && Math.abs(p.y - 100 * lowest.accuracy) < 1e-9
+      ),
+    );
     const border = scaleShiftBorderCells(study);
     assert.equal(border.length, 2 * 32 * 32); // both maps in input pixels
     // bn1's innermost ring (positions 7-8 of 16) covers input pixels 14-17

@@ -44,6 +44,9 @@ function notebook(cacheDir: string, epochs: number) {
   }).spawn();
 }
 
+/** Enough epochs that, on an idle machine, the runs still train when Ctrl-C comes. */
+const EPOCHS = 20;
+
 function lastJson(text: string): Record<string, unknown> {
   const lines = text.trim().split("\n").filter((l) => l.startsWith("{"));
   return JSON.parse(lines.at(-1)!);
@@ -56,7 +59,7 @@ Deno.test({
   fn: async () => {
     const tmp = await Deno.makeTempDir({ prefix: "colourlab_runall_" });
     try {
-      const child = notebook(`${tmp}/a`, 6);
+      const child = notebook(`${tmp}/a`, EPOCHS);
       const pgid = child.pid;
       let out = "";
       const read = (async () => {
@@ -93,9 +96,18 @@ Deno.test({
       const left = (await processes()).filter((p) => p.pgid === pgid);
       assert.deepEqual(left, [], "no process left behind");
       // asked again, it finishes, resuming the checkpoints kept
-      const again = notebook(`${tmp}/a`, 6);
+      const again = notebook(`${tmp}/a`, EPOCHS);
       const second = new TextDecoder().decode((await again.output()).stdout);
-      assert.deepEqual(lastJson(second).done, [6, 6, 6], second.slice(-1000));
+      assert.deepEqual(
+        lastJson(second).done,
+        [EPOCHS, EPOCHS, EPOCHS],
+        second.slice(-1000),
+      );
+      // the display counts a resumed run's earlier epochs too
+      const shown = second.trim().split("\n").filter((l) =>
+        l.startsWith('{"statuses"')
+      ).map((l) => JSON.parse(l).epochs);
+      assert.deepEqual(shown.at(-1), [EPOCHS, EPOCHS, EPOCHS]);
       const runs = await listRuns(`${tmp}/a/runs`);
       assert.equal(runs.length, 3);
       assert.ok(
