@@ -9,6 +9,7 @@
  * (libegl1, libegl-mesa0, libgl1-mesa-dri); both pass. It FAILS, never
  * skips, when there is no adapter: CI must exercise the GPU path.
  */
+import { quietVulkan } from "./fixtures/quiet.ts";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
@@ -19,6 +20,7 @@ import { Adam } from "../../lib/train/adam.ts";
 import { pixelCrossEntropy } from "../../lib/train/loss.ts";
 import { seededRng } from "../../lib/random.ts";
 
+quietVulkan();
 const BATCH = 2;
 const SIZE = 8;
 const NC = 5;

@@ -4,6 +4,7 @@
  * tfjs-backend-cpu, with tiny shapes. Skipped where no WebGPU adapter exists
  * (the backend's own WebGPU test is the one that must run in CI).
  */
+import { quietVulkan } from "../backend/fixtures/quiet.ts";
 import * as tf from "@tensorflow/tfjs";
 import { probeGpu } from "../../lib/backend/webgpu.ts";
 import { batchNormTrain } from "../../lib/kernels/batch_norm/batch_norm_train.ts";
@@ -11,6 +12,7 @@ import { maxPool2x2Grad } from "../../lib/kernels/resample/max_pool_grad.ts";
 import { softmaxCrossEntropy } from "../../lib/kernels/loss/softmax_cross_entropy.ts";
 import { assertClose, randomArray, setUp, size } from "./helpers.ts";
 
+quietVulkan();
 const probe = await probeGpu();
 
 /** Every gradient under test, of one loss, on the active backend. */
