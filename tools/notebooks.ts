@@ -173,6 +173,8 @@ async function run(cmd: string[]): Promise<{ ok: boolean; out: string }> {
  * `dir`. Not `deno fmt --check`: Deno 2.9.6's reports a notebook with a
  * Markdown cell as unformatted, with an empty diff, until `deno fmt` has
  * run on it once and cached it as formatted, so a clean clone would fail.
+ * For the same reason deno.json's fmt excludes notebooks/: this check is
+ * their formatting check.
  */
 async function notFormatted(paths: string[], dir: string): Promise<string[]> {
   const copies = paths.map((p, i) => `${dir}/fmt_${i}_${p.split("/").pop()}`);
@@ -237,7 +239,7 @@ async function check(paths: string[]): Promise<number> {
       console.error(
         `not formatted: ${
           unformatted.join(", ")
-        }\nrun \`deno fmt notebooks/\` to format them`,
+        }\nrun \`deno fmt --no-config notebooks/\` to format them`,
       );
     }
   } finally {
