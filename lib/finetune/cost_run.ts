@@ -15,6 +15,7 @@ import { loadOrCompute } from "../run/cached.ts";
 import { stableHash } from "../run/key.ts";
 import { PLAN_ONLY_VARIABLE, RunsInterrupted } from "../run/run_all.ts";
 import { takeSlot } from "../run/slots.ts";
+import { runWorkerProcess } from "../run/worker_process.ts";
 import { type CostPoint, runCostStudy } from "./cost_study.ts";
 import type { CostSpec } from "./experiment.ts";
 import { COST_PREFIX, type CostMessage } from "./cost_worker.ts";
@@ -159,60 +160,35 @@ async function runWorker(
   signal: AbortSignal,
 ): Promise<CostPoint[]> {
   const total = spec.blocks.length * spec.sizes.length * spec.modes.length;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--no-prompt",
-      new URL("./cost_worker.ts", import.meta.url).pathname,
-      JSON.stringify(spec),
-    ],
+  const points: CostPoint[] = [];
+  let error: string | undefined;
+  const exit = await runWorkerProcess<CostMessage>({
+    script: new URL("./cost_worker.ts", import.meta.url),
+    arg: JSON.stringify(spec),
+    prefix: COST_PREFIX,
     env: {
       COLOURLAB_THREADS: String(WORKER_THREADS),
       COLOURLAB_BACKEND: backend.name,
-      COLOURLAB_WATCH_PARENT: "1",
-      NO_COLOR: "1",
     },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const forward = () => {
-    try {
-      child.kill("SIGINT");
-    } catch { /* already gone */ }
-  };
-  signal.addEventListener("abort", forward);
-  const stderr = new Response(child.stderr).text();
-  const points: CostPoint[] = [];
-  let error: string | undefined;
-  let buffered = "";
-  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-    buffered += chunk;
-    const lines = buffered.split("\n");
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith(COST_PREFIX)) continue;
-      const m = JSON.parse(line.slice(COST_PREFIX.length)) as CostMessage;
+    signal,
+    onMessage: (m) => {
       if (m.kind === "point") {
         points.push(m.point);
         onPoint(points.length);
       } else if (m.kind === "error") error = m.message;
-    }
-  }
-  const status = await child.status;
-  signal.removeEventListener("abort", forward);
+    },
+  });
   if (signal.aborted) {
     throw new RunsInterrupted(
       `cost study interrupted after ${points.length} of ${total} points (none kept). ` +
         "Run the cell again to measure it.",
     );
   }
-  if (status.code !== 0 || points.length !== total) {
-    const tail = (await stderr).trim().split("\n").slice(-5).join("\n");
+  if (exit.code !== 0 || points.length !== total) {
+    const tail = exit.stderrTail;
     throw new Error(
       `the cost study's worker failed: ${
-        error ?? `exit code ${status.code}${tail ? `: ${tail}` : ""}`
+        error ?? `exit code ${exit.code}${tail ? `: ${tail}` : ""}`
       }`,
     );
   }

@@ -15,6 +15,7 @@ import type { BatchReport, EpochRecord } from "../train/types.ts";
 import { type RunConfig, type RunInput, runLabel } from "./config.ts";
 import { loadRun, type Run } from "./load.ts";
 import { RUN_FILES } from "./run_json.ts";
+import { runWorkerProcess } from "./worker_process.ts";
 import { isCurrent, type PlannedRun, planRun, trainOrLoad } from "./run.ts";
 import { jobLimit, type Slot, takeSlot } from "./slots.ts";
 import { waitUntilUnlocked } from "./lock.ts";
@@ -460,37 +461,14 @@ async function trainInWorker(
   const started = performance.now();
   state.status = "training";
   await report();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--no-prompt",
-      new URL("./worker.ts", import.meta.url).pathname,
-      JSON.stringify(req),
-    ],
-    env: { COLOURLAB_THREADS: "1", COLOURLAB_WATCH_PARENT: "1", NO_COLOR: "1" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  // SIGINT reaches a worker with its process group (a terminal's Ctrl-C,
-  // Jupyter's interrupt); when only this process got it, pass it on.
-  const forward = () => {
-    try {
-      child.kill("SIGINT");
-    } catch { /* already gone */ }
-  };
-  signal.addEventListener("abort", forward);
-  const stderr = new Response(child.stderr).text();
   let last: WorkerMessage | undefined;
-  let buffered = "";
-  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-    buffered += chunk;
-    const lines = buffered.split("\n");
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith(MESSAGE_PREFIX)) continue;
-      const m = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as WorkerMessage;
+  const exit = await runWorkerProcess<WorkerMessage>({
+    script: new URL("./worker.ts", import.meta.url),
+    arg: JSON.stringify(req),
+    prefix: MESSAGE_PREFIX,
+    env: { COLOURLAB_THREADS: "1" },
+    signal,
+    onMessage: (m) => {
       last = m;
       if (m.kind === "batch") {
         state.batch = m.report;
@@ -498,18 +476,19 @@ async function trainInWorker(
       } else if (m.kind === "epoch") addEpoch(state, m.record);
       else if (m.kind === "line") notes.push(m.text);
       report();
-    }
-  }
-  const status = await child.status;
-  signal.removeEventListener("abort", forward);
-  if (status.code === 0 && last?.kind === "done") state.status = "done";
-  else if (signal.aborted || last?.kind === "stopped") state.status = "stopped";
+    },
+  });
+  // a let assigned in a callback: TypeScript narrows it to undefined here
+  const final = last as WorkerMessage | undefined;
+  if (exit.code === 0 && final?.kind === "done") state.status = "done";
+  else if (signal.aborted || final?.kind === "stopped") state.status = "stopped";
   else {
     state.status = "failed";
-    const tail = (await stderr).trim().split("\n").slice(-5).join("\n");
-    state.error = last?.kind === "error"
-      ? last.message
-      : `the worker ended with code ${status.code}${tail ? `: ${tail}` : ""}`;
+    state.error = final?.kind === "error"
+      ? final.message
+      : `the worker ended with code ${exit.code}${
+        exit.stderrTail ? `: ${exit.stderrTail}` : ""
+      }`;
   }
   await report();
 }
