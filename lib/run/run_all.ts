@@ -481,8 +481,9 @@ async function trainInWorker(
   // a let assigned in a callback: TypeScript narrows it to undefined here
   const final = last as WorkerMessage | undefined;
   if (exit.code === 0 && final?.kind === "done") state.status = "done";
-  else if (signal.aborted || final?.kind === "stopped") state.status = "stopped";
-  else {
+  else if (signal.aborted || final?.kind === "stopped") {
+    state.status = "stopped";
+  } else {
     state.status = "failed";
     state.error = final?.kind === "error"
       ? final.message
