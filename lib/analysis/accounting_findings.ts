@@ -179,12 +179,9 @@ function studentFinding(s: AccountingStudy): string {
 /** The findings, in Markdown: every number from this study. */
 export function accountingFindings(s: AccountingStudy): string {
   const all = [s.base, ...s.changes.map((c) => c.cnn)];
-  const layers = all.reduce((a, c) => a + c.layers.length, 0);
   const wrong = all.filter((c) => c.mismatches.length > 0);
   const checked = wrong.length === 0
-    ? `- **The formulas hold.** On ${all.length} built tfjs models (${
-      int(layers)
-    } layers in all), every layer's output shape, weights and multiply-accumulates, and tfjs's own \`countParams()\`, equal the formulas' values.`
+    ? `- **The formulas hold.** On ${all.length} built tfjs models (the base and each change above), every layer's output shape, weights and multiply-accumulates, and tfjs's own \`countParams()\`, equal the formulas' values.`
     : `- **The formulas do not hold everywhere:** ${
       wrong.map((c) => `${sizesLabel(c.sizes)}: ${c.mismatches.join(", ")}`)
         .join("; ")

@@ -105,6 +105,8 @@ export interface BatchSizeStudy {
   commonUpdates: number;
   /** Share of the true validation pixels whose colour is near-grey. */
   trueNearGrey: number;
+  /** The chroma at or below which a palette colour counts as near-grey. */
+  nearGreyChroma: number;
 }
 
 /** Measures the study of a sweep's `runs` on `horses`. */
@@ -125,7 +127,7 @@ export async function batchSizeStudy(
     height: td.height,
     width: td.width,
   };
-  const { nearGrey } = nearGreyColours(horses.palette);
+  const { nearGrey, chromaThreshold } = nearGreyColours(horses.palette);
   const sizes = [...new Set(colour.map((r) => r.config.batchSize))].sort((
     a,
     b,
@@ -176,5 +178,6 @@ export async function batchSizeStudy(
     groups,
     commonUpdates,
     trueNearGrey: nearGreyShare(td.valY, nearGrey),
+    nearGreyChroma: chromaThreshold,
   };
 }

@@ -69,7 +69,16 @@ export function batchSizeSetting(s: BatchSizeStudy): string {
 function updatesVerdict(s: BatchSizeStudy) {
   const reached = s.groups.filter((g) => g.atCommonUpdates.n > 0);
   const o = order(reached, (g) => -g.atCommonUpdates.mean);
-  return { reached, largerAhead: reached.length > 1 && o.rising, o };
+  // neighbouring batch sizes whose seed ranges overlap at that many updates
+  const within = reached.slice(1).flatMap((b, i) =>
+    separation(reached[i].atCommonUpdates, b.atCommonUpdates) === "overlap"
+      ? [`${reached[i].batchSize} and ${b.batchSize}`]
+      : []
+  );
+  const spread = within.length
+    ? ` (between ${within.join(", ")} within the seed spread)`
+    : "";
+  return { reached, largerAhead: reached.length > 1 && o.rising, o, spread };
 }
 
 /** The short answer to B.4, in numbers from this study. */
@@ -103,8 +112,8 @@ export function batchSizeAnswer(s: BatchSizeStudy): string {
   const updates = u.reached.length < 2
     ? ""
     : u.largerAhead
-    ? ` At a fixed number of updates (${s.commonUpdates}) the order reverses: larger batches end lower.`
-    : ` At a fixed number of updates (${s.commonUpdates}) larger batches are not ahead in order.`;
+    ? ` At a fixed number of updates (${s.commonUpdates}) the order reverses: larger batches end lower${u.spread}.`
+    : ` At a fixed number of updates (${s.commonUpdates}) larger batches are not ahead in order${u.spread}.`;
   return `${verdict} (batch ${lo.batchSize}: ${
     loss(lo.final.trainLoss.mean)
   } / ${loss(lo.final.valLoss.mean)}; batch ${hi.batchSize}: ${
@@ -194,7 +203,7 @@ export function batchSizeFindings(s: BatchSizeStudy): string {
     lines.push(
       `- **A fixed number of updates** (${s.commonUpdates}, all that batch ${hi.batchSize} makes in ${s.numEpochs} epochs): validation loss ${
         listing(u.reached, (x) => x.atCommonUpdates)
-      }. ` +
+      }${u.spread}. ` +
         (u.largerAhead
           ? "Here the order is reversed: each step of a larger batch averages the gradient over more images and makes more progress per update. Batch size trades the number of steps against the quality of each."
           : "Larger batches are not ahead in order even per update here, so their deficit at a fixed number of epochs is not only the number of steps."),

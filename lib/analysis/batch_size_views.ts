@@ -141,7 +141,10 @@ const range = (x: Spread, digits: number) =>
 export function batchSizeRows(
   s: BatchSizeStudy,
 ): Record<string, string | number>[] {
-  return s.groups.map((g) => ({
+  const nearGrey = `near-grey pixels (chroma <= ${
+    s.nearGreyChroma.toFixed(3)
+  }), first seed`;
+  const rows: Record<string, string | number>[] = s.groups.map((g) => ({
     "batch size": g.batchSize,
     "seed(s)": g.seeds.join(", "),
     "updates / epoch": g.updatesPerEpoch,
@@ -161,8 +164,11 @@ export function batchSizeRows(
     } (${g.bestEpoch})`,
     [`val loss after ${s.commonUpdates} updates`]: range(g.atCommonUpdates, 3),
     "s / epoch": Number(g.secondsPerEpoch.mean.toPrecision(3)),
-    "predicted near-grey (first seed)": `${
-      (100 * g.firstSeed.predictedNearGrey).toFixed(1)
-    }%`,
+    [nearGrey]: `${(100 * g.firstSeed.predictedNearGrey).toFixed(1)}%`,
   }));
+  rows.push({
+    "batch size": "palette truth",
+    [nearGrey]: `${(100 * s.trueNearGrey).toFixed(1)}%`,
+  });
+  return rows;
 }

@@ -248,3 +248,19 @@ export function colourShares(report: ColourReport): ColourShare[] {
     predictedShare: u.predictedShare,
   }));
 }
+
+/**
+ * The colour-share chart's note on near-grey, in the findings' numbers:
+ * "near-grey (chroma <= 0.178, the first 12): 66.8% of true and 68.0% of
+ * predicted pixels".
+ */
+export function nearGreyNote(report: ColourReport): string {
+  const e = report.evidence;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const n = report.usage.filter((u) => u.chroma <= e.chromaThreshold).length;
+  return `near-grey (chroma <= ${
+    e.chromaThreshold.toFixed(3)
+  }, the first ${n}): ${pct(e.trueLowChromaShare)} of true and ${
+    pct(e.predictedLowChromaShare)
+  } of predicted pixels`;
+}

@@ -41,7 +41,8 @@ interface Contrast {
 function contrast(a: VariantScores, b: VariantScores): Contrast {
   const seeded = a.perSeed.length > 1 && b.perSeed.length > 1;
   return {
-    diff: a.iou.mean - b.iou.mean,
+    // from the values as shown, so that the difference is theirs to the digit
+    diff: Number(f3(a.iou.mean)) - Number(f3(b.iou.mean)),
     seeded,
     separated: seeded && (a.iou.min > b.iou.max || b.iou.min > a.iou.max),
   };
@@ -179,7 +180,7 @@ export function fineTuningFindings(s: FineTuningStudy): string {
             f3(hp.iou.mean)
           }), training every weight ${
             wp.iou.mean > hp.iou.mean ? "gains" : "loses"
-          } ${f3(Math.abs(wp.iou.mean - hp.iou.mean))}.`
+          } ${f3(Math.abs(contrast(wp, hp).diff))}.`
           : ""),
     );
   }
@@ -225,9 +226,7 @@ export function fineTuningFindings(s: FineTuningStudy): string {
       p.synthetic ? "SYNTHETIC scenes" : "CIFAR-10 horses"
     }: pixel accuracy ${pct(p.valAccuracy)}, ${
       p.valAccuracy > p.lookupAccuracy ? "above" : "below"
-    } the ${
-      pct(p.lookupAccuracy)
-    } of the lookup from each pixel's grey level (pixel accuracy mostly rewards exact brightness; notebook 01 measures why). ` +
+    } the accuracy of notebook 01's lookup from each pixel's grey level (pixel accuracy mostly rewards exact brightness; notebook 01 measures why). ` +
       (!c
         ? "What the features are worth for horses is what a last layer on them scores."
         : c.diff > 0

@@ -56,9 +56,11 @@ export {
   scaleShiftStudy,
 } from "./scale_shift.ts";
 export {
+  borderRatios,
   scaleShiftAnswer,
   scaleShiftFindings,
   scaleShiftHeadline,
+  scaleShiftRows,
 } from "./scale_shift_findings.ts";
 export {
   scaleShiftAccuracy,
@@ -72,6 +74,7 @@ export {
   colourizationFindings,
   colourizationStudy,
   colourShares,
+  nearGreyNote,
 } from "./colourization.ts";
 export { greyLookup } from "./lookup.ts";
 export { referenceLine, REFERENCES } from "./references.ts";

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Headline } from "../show/records.ts";
+import type { TableRow } from "../show/table.ts";
 import type { BnMode } from "./predict.ts";
 import {
   type CellGroup,
@@ -291,6 +292,36 @@ export function scaleShiftFindings(s: ScaleShiftStudy): string {
     patchFinding(s),
     `- **One trained network per model** (${seeds}). Which transformations leave the output unchanged follows from the layers, whatever the weights; how many pixels change colour depends on the trained weights.`,
   ].filter((x) => x !== undefined).join("\n");
+}
+
+/**
+ * Every cell of the sweep, formatted as the answer and findings quote it:
+ * the table a reader checks their numbers against.
+ */
+export function scaleShiftRows(s: ScaleShiftStudy): TableRow[] {
+  return s.models.flatMap((m) =>
+    (["training", "inference"] as const).flatMap((mode) =>
+      m.rows.filter((r) => r.mode === mode).map((r) => ({
+        network: m.name,
+        BatchNorm: MODE[mode],
+        a: r.a,
+        b: r.b,
+        "pixels recoloured": pct(changed(r)),
+        "logits move (relative)": rel(r.relativeChange),
+        "pixel accuracy": pct(r.accuracy),
+        "neighbour pairs of one colour": pct(r.sameNeighbours),
+      }))
+    )
+  );
+}
+
+/** The border study's ratios as the findings quote them: "bn1 3.8x, logits 1.9x". */
+export function borderRatios(s: ScaleShiftStudy): string {
+  return (s.border?.maps ?? []).map((m) =>
+    `${m.label} ${
+      Number.isFinite(m.edgeToCentre) ? m.edgeToCentre.toFixed(1) : "∞"
+    }x`
+  ).join(", ");
 }
 
 /** The headline for the report's index. */

@@ -256,6 +256,12 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
   ) => x.n > 1 ? `${f(x.mean)} (${f(x.min)}-${f(x.max)})` : f(x.mean);
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   const loss = (v: number) => v.toFixed(3);
+  // one definition of near-grey, shown where its accuracies are
+  const split = `accuracy near-grey / colourful (chroma <= ${
+    s.nearGreyChroma.toFixed(3)
+  })`;
+  // the true near-grey share (of the validation pixels, the same for every group)
+  const truthShare = s.groups[0]?.firstSeed.accuracy.nearGreyShare;
   return [
     ...s.groups.map((g) => ({
       predictor: g.label,
@@ -264,9 +270,9 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       "train cross-entropy": range(g.final.trainLoss, loss),
       "val cross-entropy": range(g.final.valLoss, loss),
       "val accuracy": range(g.final.valAccuracy, pct),
-      "accuracy near-grey / colourful": `${
-        pct(g.firstSeed.accuracy.nearGrey)
-      } / ${pct(g.firstSeed.accuracy.colourful)}`,
+      [split]: `${pct(g.firstSeed.accuracy.nearGrey)} / ${
+        pct(g.firstSeed.accuracy.colourful)
+      }`,
       "colour changes between neighbours": pct(g.firstSeed.colourChanges),
     })),
     {
@@ -276,7 +282,7 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       "train cross-entropy": "-",
       "val cross-entropy": loss(s.lookup.crossEntropy),
       "val accuracy": pct(s.lookup.accuracy),
-      "accuracy near-grey / colourful": `${pct(s.lookup.byChroma.nearGrey)} / ${
+      [split]: `${pct(s.lookup.byChroma.nearGrey)} / ${
         pct(s.lookup.byChroma.colourful)
       }`,
       "colour changes between neighbours": pct(s.lookup.colourChanges),
@@ -288,7 +294,9 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       "train cross-entropy": "-",
       "val cross-entropy": "-",
       "val accuracy": "-",
-      "accuracy near-grey / colourful": "-",
+      [split]: truthShare === undefined
+        ? "-"
+        : `share of pixels: ${pct(truthShare)} / ${pct(1 - truthShare)}`,
       "colour changes between neighbours": pct(s.truthColourChanges),
     },
   ];

@@ -17,7 +17,17 @@ import {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const loss = (x: number) => x.toFixed(3);
-const points = (x: number) => `${(100 * Math.abs(x)).toFixed(1)} points`;
+/**
+ * a - b in percentage points, from the values as the page shows them (so
+ * that 60.2% and 56.8% differ by 3.4, whatever the next digit).
+ */
+const shownPoints = (a: number, b: number) =>
+  Number((100 * a).toFixed(1)) - Number((100 * b).toFixed(1));
+const points = (a: number, b: number) =>
+  `${Math.abs(shownPoints(a, b)).toFixed(1)} points`;
+/** a - b of two losses as shown (3 decimals). */
+const shownLossDiff = (a: number, b: number) =>
+  Number(loss(a)) - Number(loss(b));
 
 /** "1.312 (1.290-1.350 over seeds 0, 1, 2)" or "1.575 (seed 0)". */
 function spreadText(g: SkipGroup, s: Spread, f: (v: number) => string): string {
@@ -149,7 +159,10 @@ export function skipFindings(s: SkipStudy): string {
     );
   }
   if (unet && ablation) {
-    const d = ablation.final.valLoss.mean - unet.final.valLoss.mean;
+    const d = shownLossDiff(
+      ablation.final.valLoss.mean,
+      unet.final.valLoss.mean,
+    );
     const sep = separation(unet.final.valLoss, ablation.final.valLoss);
     const g = unet.firstSeed.accuracy.nearGrey -
       ablation.firstSeed.accuracy.nearGrey;
@@ -170,7 +183,12 @@ export function skipFindings(s: SkipStudy): string {
           pct(unet.firstSeed.accuracy.nearGrey)
         } and the UNet without input skip ${
           pct(ablation.firstSeed.accuracy.nearGrey)
-        } (${g >= 0 ? "+" : "-"}${points(g)} with the skip).`,
+        } (${g >= 0 ? "+" : "-"}${
+          points(
+            unet.firstSeed.accuracy.nearGrey,
+            ablation.firstSeed.accuracy.nearGrey,
+          )
+        } with the skip).`,
     );
   }
   if (cnn && unet) {
@@ -238,10 +256,12 @@ function lookupLine(
   const why = below
     ? (greyGap > 0
       ? `The lookup's lead is on the near-grey pixels, where the exact grey level picks the palette entry (${
-        points(greyGap)
+        points(l.byChroma.nearGrey, u.nearGrey)
       })${
         colourGap > 0
-          ? `; the UNet is ahead on colourful ones (${points(colourGap)})`
+          ? `; the UNet is ahead on colourful ones (${
+            points(u.colourful, l.byChroma.colourful)
+          })`
           : ""
       }. ` +
         (smooth
@@ -260,7 +280,7 @@ function lookupLine(
           ? "the UNet is the better predictor of colour probabilities (lower cross-entropy), which is what it is trained on."
           : "the UNet is also worse in cross-entropy: it has not learned what the grey level alone tells."))
     : `The UNet beats the lookup on accuracy by ${
-      points(unet.final.valAccuracy.mean - l.accuracy)
+      points(unet.final.valAccuracy.mean, l.accuracy)
     }` +
       (ceBetter ? " and on cross-entropy." : ", though not on cross-entropy.");
   return head + where + why;
@@ -286,18 +306,20 @@ function readsInput(
 ): string {
   const gain = unet.firstSeed.accuracy.nearGrey -
     ablation.firstSeed.accuracy.nearGrey;
+  const shown = shownPoints(
+    unet.firstSeed.accuracy.nearGrey,
+    ablation.firstSeed.accuracy.nearGrey,
+  ).toFixed(1);
   const lead = lookupNearGrey - unet.firstSeed.accuracy.nearGrey;
   return gain < lead / 4
-    ? `The input skip adds ${gain >= 0 ? "only " : ""}${
-      (100 * gain).toFixed(1)
-    } points on near-grey pixels (seed ${unet.firstSeed.seed}: ${
+    ? `The input skip adds ${
+      gain >= 0 ? "only " : ""
+    }${shown} points on near-grey pixels (seed ${unet.firstSeed.seed}: ${
       pct(unet.firstSeed.accuracy.nearGrey)
     } with it, ${
       pct(ablation.firstSeed.accuracy.nearGrey)
     } without): the UNet hardly uses the grey level that reaches its last layer, which is all the lookup uses. `
-    : `The input skip adds ${
-      (100 * gain).toFixed(1)
-    } points on near-grey pixels (seed ${unet.firstSeed.seed}), part of the way to the lookup. `;
+    : `The input skip adds ${shown} points on near-grey pixels (seed ${unet.firstSeed.seed}), part of the way to the lookup. `;
 }
 
 /** The report's index rows of notebook 04, built from the configuration used. */

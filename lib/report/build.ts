@@ -114,8 +114,15 @@ function reportUse(options: ReportOptions): SyntheticUse {
   };
 }
 
+/** How the data line states a context fact, for the facts it usually states. */
+const DATA_LINE_SAYS: Record<string, (value: string) => string> = {
+  "data sha256": (v) => `sha256 ${v}`,
+  "training images": (v) => `: ${v} training`,
+  "validation images": (v) => ` ${v} validation`,
+};
+
 /** What the top of a page says: first its alarms, then mode and facts. */
-function bannerFor(
+export function bannerFor(
   options: ReportOptions,
   context: RunContext,
   alarms: string[],
@@ -127,8 +134,15 @@ function bannerFor(
       `Quick mode: at most ${QUICK_CAPS.limitTrain} training images and ${QUICK_CAPS.numEpochs} epochs per run; not the full results`,
     );
   }
+  // The data line already names its checksum and image counts; the banner
+  // says each fact once (the page's run context table keeps them all).
+  const dataLine = String(context.data ?? "");
   const facts = Object.entries(context)
     .filter(([key]) => !/synthetic$/.test(key))
+    .filter(([key, value]) =>
+      !DATA_LINE_SAYS[key] ||
+      !dataLine.includes(DATA_LINE_SAYS[key](String(value)))
+    )
     .map(([key, value]) => `${key}: ${value}`);
   if (!Object.keys(context).length && options.data) {
     facts.push(`data: ${options.data}`);

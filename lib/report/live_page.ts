@@ -168,7 +168,7 @@ function afterBanner(page: string, html: string): string {
 
 const LINK_CLASS = "colourlab-live-link";
 const LINK_STYLE =
-  `class="${LINK_CLASS}" style="font: 15px/1.45 'DejaVu Sans', sans-serif; margin: 10px 24px; padding: 6px 10px; background: #eef6ee; border: 1px solid #9c9;"`;
+  `class="${LINK_CLASS}" style="font: 15px/1.45 'DejaVu Sans', sans-serif; margin: 6px 24px; padding: 4px 10px; background: #eef6ee; border: 1px solid #9c9;"`;
 
 /**
  * Adds the live parts to a report's notebook pages in `reportDir`: the A.4

@@ -44,12 +44,23 @@ export async function markdown(text: string): Promise<void> {
   await display({ "text/markdown": text, "text/plain": text });
 }
 
-/** Shows rows as a table (HTML in Jupyter, aligned text elsewhere). */
+/**
+ * Shows rows as a table (HTML in Jupyter, aligned text elsewhere); with
+ * `fold`, closed under that one-line summary (`<details>`) for tables a
+ * reader checks rather than reads.
+ */
 export async function table(
   rows: TableRow[],
-  options: { caption?: string; digits?: number } = {},
+  options: { caption?: string; digits?: number; fold?: string } = {},
 ): Promise<void> {
-  await display(tableBundle(rows, options));
+  const bundle = tableBundle(rows, options);
+  if (options.fold === undefined) return await display(bundle);
+  await display({
+    "text/html": `<details><summary>${escapeHtml(options.fold)}</summary>${
+      bundle["text/html"]
+    }</details>`,
+    "text/plain": `${options.fold}\n${bundle["text/plain"]}`,
+  });
 }
 
 /** Shows a figure of lib/plots (an SVG string, or an element with outerHTML). */

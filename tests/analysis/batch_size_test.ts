@@ -109,6 +109,7 @@ function fixture(
     groups,
     commonUpdates: 250,
     trueNearGrey: 0.668,
+    nearGreyChroma: 0.178,
   };
 }
 
@@ -207,6 +208,16 @@ Deno.test("the wording follows the direction of each result", () => {
   assert.match(text, /50 against 100: apart for every seed \(50 is higher\)/);
   assert.match(text, /not ahead in order even per update/);
   assert.doesNotMatch(text, /order is reversed/);
+});
+
+Deno.test("at a fixed number of updates, overlapping seed ranges are said", () => {
+  assert.doesNotMatch(batchSizeAnswer(FULL), /within the seed spread\)/);
+  const close = structuredClone(FULL);
+  close.groups[1].atCommonUpdates = spread([1.586, 1.617, 1.646]); // batch 50
+  close.groups[2].atCommonUpdates = spread([1.569, 1.579, 1.596]); // batch 100
+  for (const text of [batchSizeAnswer(close), batchSizeFindings(close)]) {
+    assert.match(text, /\(between 50 and 100 within the seed spread\)/);
+  }
 });
 
 Deno.test("figure data: one value per seed, the zoomed axis covers the late epochs", () => {

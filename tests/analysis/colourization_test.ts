@@ -6,6 +6,7 @@ import {
   colourizationFindings,
   type ColourizationStudy,
   colourizationStudy,
+  nearGreyNote,
 } from "../../lib/analysis/colourization.ts";
 import { fakeRun, history, testHorses } from "./study_runs.ts";
 
@@ -136,4 +137,23 @@ Deno.test("notebook 01: the wording follows the direction of each result", () =>
   const worse = fullStudy();
   worse.lookup = { ...worse.lookup, crossEntropy: 1.5 };
   assert.match(colourizationFindings(worse), /the lookup is better on both/);
+});
+
+Deno.test("notebook 01: the colour chart states the near-grey numbers the findings quote", async () => {
+  for (const study of [fullStudy(), await studyFromRuns()]) {
+    const e = study.runs[0].report.evidence;
+    const note = nearGreyNote(study.runs[0].report);
+    const findings = colourizationFindings(study);
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    for (
+      const quoted of [
+        e.chromaThreshold.toFixed(3),
+        pct(e.trueLowChromaShare),
+        pct(e.predictedLowChromaShare),
+      ]
+    ) {
+      assert.ok(findings.includes(quoted), `findings lack ${quoted}`);
+      assert.ok(note.includes(quoted), `the chart's note lacks ${quoted}`);
+    }
+  }
 });

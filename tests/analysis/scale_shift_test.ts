@@ -19,6 +19,7 @@ import {
   scaleShiftAnswer,
   scaleShiftFindings,
   scaleShiftHeadline,
+  scaleShiftRows,
 } from "../../lib/analysis/scale_shift_findings.ts";
 import {
   scaleShiftAccuracy,
@@ -340,4 +341,33 @@ Deno.test("notebook 03's study, answer and findings", async (t) => {
     assert.doesNotMatch(h.answer, /\*\*/);
   });
   for (const r of runs) r.model.dispose();
+
+  await t.step(
+    "every share and logit shift the text quotes is in the table",
+    () => {
+      for (const s of [study, fixture]) {
+        const rows = scaleShiftRows(s);
+        assert.equal(rows.length, s.models.length * 2 * 4 * 2);
+        const cellsText = new Set(
+          rows.flatMap((r) => Object.values(r).map(String)),
+        );
+        const text = scaleShiftAnswer(s) + scaleShiftFindings(s);
+        // "unchanged: at most 1.0%" is a definition, not a measurement
+        const quoted = [
+          ...text.replace(/at most 1\.0% of pixels change colour\)/, "")
+            .matchAll(
+              /(?<![\w.])(\d+\.\d+%|<0\.1%|\d\.\de-\d+|0\.\d\d(?![\d%]))/g,
+            ),
+        ]
+          .map((m) => m[1]);
+        assert.ok(quoted.length > 5);
+        for (const q of quoted) {
+          assert.ok(
+            cellsText.has(q),
+            `${q} is quoted but in no cell of the table`,
+          );
+        }
+      }
+    },
+  );
 });
