@@ -267,6 +267,9 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       predictor: g.label,
       "seed(s)": g.seeds.join(", "),
       "trainable parameters": g.parameters.toLocaleString("en"),
+      "train cross-entropy after epoch 1": g.trainCurve[0]
+        ? loss(g.trainCurve[0].mean)
+        : "-",
       "train cross-entropy": range(g.final.trainLoss, loss),
       "val cross-entropy": range(g.final.valLoss, loss),
       "val accuracy": range(g.final.valAccuracy, pct),
@@ -279,6 +282,7 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       predictor: "lookup from the pixel's grey level (256 levels)",
       "seed(s)": "-",
       "trainable parameters": "-",
+      "train cross-entropy after epoch 1": "-",
       "train cross-entropy": "-",
       "val cross-entropy": loss(s.lookup.crossEntropy),
       "val accuracy": pct(s.lookup.accuracy),
@@ -291,6 +295,7 @@ export function skipRows(s: SkipStudy): Record<string, string | number>[] {
       predictor: "palette truth",
       "seed(s)": "-",
       "trainable parameters": "-",
+      "train cross-entropy after epoch 1": "-",
       "train cross-entropy": "-",
       "val cross-entropy": "-",
       "val accuracy": "-",
