@@ -209,32 +209,37 @@ export function colourizationFindings(s: ColourizationStudy): string {
   return lines.join("\n");
 }
 
-/** The table beside the findings: each run and each predictor that needs no network. */
+/**
+ * The table beside the findings: each run and each predictor that needs no
+ * network, accuracy and cross-entropy written as the findings write them.
+ */
 export function baselineRows(s: ColourizationStudy): {
   predictor: string;
-  "validation accuracy": number;
-  "validation cross-entropy": number | null;
+  "validation accuracy": string;
+  "validation cross-entropy": string | null;
 }[] {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const ce = (x: number) => x.toFixed(3);
   return [
     ...s.runs.map((r) => ({
       predictor: r.label,
-      "validation accuracy": r.final.valAccuracy,
-      "validation cross-entropy": r.final.valLoss,
+      "validation accuracy": pct(r.final.valAccuracy),
+      "validation cross-entropy": ce(r.final.valLoss),
     })),
     {
       predictor: `most frequent colour (#${s.mostFrequent.colour}) everywhere`,
-      "validation accuracy": s.mostFrequent.accuracy,
+      "validation accuracy": pct(s.mostFrequent.accuracy),
       "validation cross-entropy": null,
     },
     {
       predictor: "lookup from the pixel's grey level (256 levels)",
-      "validation accuracy": s.lookup.accuracy,
-      "validation cross-entropy": s.lookup.crossEntropy,
+      "validation accuracy": pct(s.lookup.accuracy),
+      "validation cross-entropy": ce(s.lookup.crossEntropy),
     },
     {
       predictor: `lookup from the mean grey of its ${s.block}x${s.block} block`,
-      "validation accuracy": s.blockLookup.accuracy,
-      "validation cross-entropy": s.blockLookup.crossEntropy,
+      "validation accuracy": pct(s.blockLookup.accuracy),
+      "validation cross-entropy": ce(s.blockLookup.crossEntropy),
     },
   ];
 }
@@ -252,7 +257,7 @@ export function colourShares(report: ColourReport): ColourShare[] {
 /**
  * The colour-share chart's note on near-grey, in the findings' numbers:
  * "near-grey (chroma <= 0.178, the first 12): 66.8% of true and 68.0% of
- * predicted pixels".
+ * predicted pixels; recall per colour, averaged: ...".
  */
 export function nearGreyNote(report: ColourReport): string {
   const e = report.evidence;
@@ -262,5 +267,7 @@ export function nearGreyNote(report: ColourReport): string {
     e.chromaThreshold.toFixed(3)
   }, the first ${n}): ${pct(e.trueLowChromaShare)} of true and ${
     pct(e.predictedLowChromaShare)
-  } of predicted pixels`;
+  } of predicted pixels; recall per colour, averaged: near-grey ${
+    pct(e.lowChromaRecall)
+  }, colourful ${pct(e.highChromaRecall)}`;
 }

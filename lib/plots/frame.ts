@@ -62,6 +62,25 @@ function legendRows(items: LegendItem[], width: number, top: number) {
 }
 
 /**
+ * Greedy word wrap of `text` into lines that fit `width` pixels at the
+ * figures' font size (an SVG <text> does not wrap; a long subtitle was cut).
+ */
+export function wrapText(text: string, width: number): string[] {
+  // DejaVu Sans averages about 0.6 em per character
+  const perLine = Math.max(20, Math.floor(width / (0.6 * FIGURE.fontSize)));
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > perLine) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
  * Wraps inner SVG markup in a standalone SVG with title, subtitle and legend
  * above it. `extra` is more SVG placed right of the legend (e.g. a colour ramp).
  */
@@ -82,12 +101,13 @@ export function frame(
     }</text>`,
   );
   if (options.subtitle) {
-    y += 18;
-    parts.push(
-      `<text x="12" y="${y}" fill="#555">${
-        escapeHtml(options.subtitle)
-      }</text>`,
-    );
+    y += 3;
+    for (const line of wrapText(options.subtitle, width - 24)) {
+      y += 15;
+      parts.push(
+        `<text x="12" y="${y}" fill="#555">${escapeHtml(line)}</text>`,
+      );
+    }
   }
   const legend = legendRows(options.legend ?? [], width, y);
   parts.push(legend.markup);

@@ -103,6 +103,12 @@ Deno.test("notebook 01: findings from two studies carry each one's own numbers",
   const rows = baselineRows(full);
   assert.equal(rows.length, 5);
   assert.equal(rows[2]["validation cross-entropy"], null);
+  // written as the findings write them
+  assert.equal(rows[0]["validation accuracy"], "41.8%");
+  assert.equal(rows[3]["validation cross-entropy"], "1.722");
+  assert.ok(
+    colourizationFindings(full).includes(rows[3]["validation accuracy"]),
+  );
 });
 
 Deno.test("notebook 01: the wording follows the direction of each result", () => {
@@ -150,6 +156,8 @@ Deno.test("notebook 01: the colour chart states the near-grey numbers the findin
         e.chromaThreshold.toFixed(3),
         pct(e.trueLowChromaShare),
         pct(e.predictedLowChromaShare),
+        pct(e.lowChromaRecall),
+        pct(e.highChromaRecall),
       ]
     ) {
       assert.ok(findings.includes(quoted), `findings lack ${quoted}`);

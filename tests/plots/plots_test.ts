@@ -10,6 +10,7 @@ import {
   lossCurves,
   scatterWithFit,
 } from "../../lib/plots.ts";
+import { frame, wrapText } from "../../lib/plots/frame.ts";
 
 /** Rasterising with librsvg proves the SVG is well-formed standalone XML. */
 async function assertValidSvg(
@@ -147,4 +148,21 @@ Deno.test("fitLine() recovers a known line", () => {
   const f = fitLine([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }]);
   assert.ok(Math.abs(f.slope - 2) < 1e-12);
   assert.ok(Math.abs(f.intercept - 1) < 1e-12);
+});
+
+Deno.test("a long subtitle wraps onto lines that fit the figure", () => {
+  const text = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
+  const lines = wrapText(text, 400);
+  assert.ok(lines.length > 1);
+  assert.equal(lines.join(" "), text);
+  for (const l of lines) assert.ok(l.length * 0.6 * 12 <= 400, l);
+  const svg = frame("<svg></svg>", { title: "t", subtitle: text }, {
+    width: 400,
+    height: 100,
+  });
+  // the frame's text starts 12 px in and keeps 12 px on the right
+  assert.equal(
+    (svg.match(/fill="#555"/g) ?? []).length,
+    wrapText(text, 400 - 24).length,
+  );
 });
