@@ -27,7 +27,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { concatConv2d } from "../kernels/conv/concat_conv2d.ts";
 import { TorchBatchNorm } from "./batch_norm.ts";
-import { MaxPool2x2, upsample2x, UpsampleNearest2x } from "./resample.ts";
+import { MaxPool2x2, UpsampleNearest2x } from "./resample.ts";
 
 /** A compiled eval-mode forward pass of a model (see {@link compileInference}). */
 export interface InferenceModel {
@@ -299,11 +299,11 @@ function compile(model: tf.LayersModel, signOf: SignLookup): InferenceModel {
       label: `${blockLabel} (folded)${resampleName}`,
       inputs: ids,
       outputs,
-      run: (xs) => {
-        // The conv kernel pools its own output (never written at full size).
-        const y = concatConv2d(xs as tf.Tensor4D[], f, c, { relu: true, pool });
-        return [upsample ? upsample2x(y) : y];
-      },
+      // The conv kernel pools or upsamples its own output (the conv's
+      // output is never written apart).
+      run: (xs) => [
+        concatConv2d(xs as tf.Tensor4D[], f, c, { relu: true, pool, upsample }),
+      ],
     };
   }
 

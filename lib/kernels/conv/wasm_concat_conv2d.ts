@@ -1,9 +1,10 @@
 /**
  * ColourlabConcatConv2D for the wasm backend: a 3x3 'same' convolution of
  * one NHWC input or of two read as their channel concatenation, with bias,
- * optional ReLU and optional 2x2 max-pool. At least 4 input channels: the
- * Winograd F(4x4, 3x3) kernel (its input transform reads each input's
- * channels in place; it pools in its output transform). Fewer (one input):
+ * optional ReLU and optional 2x2 max-pool or x2 nearest upsampling. At least 4
+ * input channels: the Winograd F(4x4, 3x3) kernel (its input transform reads
+ * each input's channels in place; it pools or upsamples in its output
+ * transform). Fewer (one input, no upsampling):
  * a direct convolution (direct_small.as), split over the threads by images.
  * See ../concat_conv2d.ts for when it is used.
  *
@@ -28,9 +29,14 @@ function concatConv2d(args: {
     bias: tf.TensorInfo;
   };
   const backend = args.backend as BackendWasm;
-  const attrs = (args.attrs ?? {}) as { relu?: boolean; pool?: boolean };
+  const attrs = (args.attrs ?? {}) as {
+    relu?: boolean;
+    pool?: boolean;
+    upsample?: boolean;
+  };
   const relu = attrs.relu ?? false;
   const pool = attrs.pool ?? false;
+  const upsample = attrs.upsample ?? false;
   const [n, h, w, c1] = x1.shape;
   const g = convGeometry([n, h, w, c1 + (x2?.shape[3] ?? 0)], filter.shape, {
     strides: 1,
@@ -47,8 +53,11 @@ function concatConv2d(args: {
       g,
       bias,
       relu,
-      pool,
+      pool ? "pool" : upsample ? "upsample" : "none",
     );
+  }
+  if (upsample) {
+    throw new RangeError(`${CONCAT_CONV2D}: upsamples only by Winograd`);
   }
   if (!x2 && g.kH === 3 && g.kW === 3) {
     return convSmallWasm(backend, x1, filter, bias, relu, pool);

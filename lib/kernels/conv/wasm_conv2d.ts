@@ -37,6 +37,7 @@ import {
 import {
   block4ScratchBytes,
   BLOCK_TILES4,
+  type Resample,
   tileCount4,
   winograd4Args,
   winogradApplies,
@@ -92,8 +93,9 @@ export function tileChunks(
  * y = act(bias + conv(x, filter)) on the wasm heap by Winograd F(4x4, 3x3),
  * for a geometry where {@link winogradApplies}: a new output tensor. `xs` is
  * the input, or two inputs read as their concatenation on the channel axis
- * (g.inC is the sum of their channels). With `pool` the output is 2x2
- * max-pooled (g.outH and g.outW must be even).
+ * (g.inC is the sum of their channels). `resample` "pool": the output is
+ * 2x2 max-pooled (g.outH and g.outW must be even); "upsample": x2 nearest
+ * upsampled, written once at its full size.
  */
 export function winogradConvWasm(
   backend: BackendWasm,
@@ -102,11 +104,11 @@ export function winogradConvWasm(
   g: ConvGeometry,
   bias: tf.TensorInfo | undefined,
   relu: boolean,
-  pool = false,
+  resample: Resample = "none",
 ): tf.TensorInfo {
-  const s = pool ? 2 : 1;
+  const s = resample === "pool" ? 0.5 : resample === "upsample" ? 2 : 1;
   const out = backend.makeOutput(
-    [g.batch, g.outH / s, g.outW / s, g.outC],
+    [g.batch, g.outH * s, g.outW * s, g.outC],
     "float32",
   );
   const tiles = tileCount4(g);
@@ -158,7 +160,7 @@ export function winogradConvWasm(
           t1,
           g,
           relu,
-          pool,
+          resample,
         )
       ),
     );

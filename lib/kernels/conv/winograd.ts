@@ -45,6 +45,16 @@ function tileGeometry(
  */
 export const BLOCK_TILES4 = 24;
 
+/** What the forward kernel does to its activated output: nothing, a 2x2 max-pool, or x2 nearest upsampling. */
+export type Resample = "none" | "pool" | "upsample";
+
+/** The kernel's code for each {@link Resample} (winograd_conv.as). */
+const RESAMPLE_CODE: Record<Resample, number> = {
+  none: 0,
+  pool: 1,
+  upsample: 2,
+};
+
 /** Number of 4x4 output tiles (the unit the forward kernel splits work by). */
 export function tileCount4(g: ConvGeometry): number {
   return g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4);
@@ -76,7 +86,7 @@ export function winograd4Args(
   t1: number,
   g: ConvGeometry,
   relu: boolean,
-  pool = false,
+  resample: Resample = "none",
 ): Parameters<OwnWasmExports["winograd4Conv"]> {
   return [
     ptrs.x1,
@@ -91,7 +101,7 @@ export function winograd4Args(
     t1,
     ...tileGeometry(g),
     relu ? 1 : 0,
-    pool ? 1 : 0,
+    RESAMPLE_CODE[resample],
     BLOCK_TILES4,
   ];
 }

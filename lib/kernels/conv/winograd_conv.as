@@ -182,9 +182,14 @@ export function inputTransform4(
   v128.store(q + 3 * s, f32x4.add(f32x4.add(d, x4(e2)), m5));
 }
 
+/** `pool` values of the output transform besides 0 (none): 2x2 max-pool, x2 nearest upsampling. */
+const RESAMPLE_POOL = 1;
+const RESAMPLE_UP = 2;
+
 /**
- * y = act(bias + A' M A) for the block's tiles (outputs inside OH x OW), or
- * with `pool` its 2x2 max-pool (y is [N, OH / 2, OW / 2, K]; OH, OW even).
+ * y = act(bias + A' M A) for the block's tiles (outputs inside OH x OW);
+ * with `pool` 1 its 2x2 max-pool (y is [N, OH / 2, OW / 2, K]; OH, OW even),
+ * with `pool` 2 its x2 nearest upsampling (y is [N, 2 OH, 2 OW, K]).
  */
 function outputTransform4(
   mPtr: usize, yPtr: usize, bPtr: usize, tmpPtr: usize, t0: i32, count: i32,
@@ -195,9 +200,9 @@ function outputTransform4(
   const perImage = tilesH * tilesW;
   const zero = f32x4.splat(0);
   const pix = <usize>K << 2;
-  // Pooled outputs: half the rows and columns.
-  const YW = pool ? OW >> 1 : OW;
-  const YH = pool ? OH >> 1 : OH;
+  // Pooled outputs: half the rows and columns; upsampled: twice.
+  const YW = pool == RESAMPLE_POOL ? OW >> 1 : pool == RESAMPLE_UP ? OW << 1 : OW;
+  const YH = pool == RESAMPLE_POOL ? OH >> 1 : pool == RESAMPLE_UP ? OH << 1 : OH;
   const row = <usize>(YW * K) << 2;
   for (let i = 0; i < count; i++) {
     const t = t0 + i;
@@ -206,8 +211,10 @@ function outputTransform4(
     const ox = 4 * (t % tilesW);
     const rows = min(4, OH - oy);
     const cols = min(4, OW - ox);
-    const y0 = pool
+    const y0 = pool == RESAMPLE_POOL
       ? yPtr + (<usize>(((n * YH + (oy >> 1)) * YW + (ox >> 1)) * K) << 2)
+      : pool == RESAMPLE_UP
+      ? yPtr + (<usize>(((n * YH + (oy << 1)) * YW + (ox << 1)) * K) << 2)
       : yPtr + (<usize>(((n * YH + oy) * YW + ox) * K) << 2);
     const mRow = mPtr + (<usize>(i * K) << 2);
     let kk = 0;
@@ -242,10 +249,15 @@ function outputTransform4(
   const b = bPtr ? ld(bPtr + o, full) : zero;
   if (rows == 4 && cols == 4) {
     // A whole tile: rows a of (A' M) A straight from registers to y.
-    if (pool) {
+    if (pool == RESAMPLE_POOL) {
       for (let a = 0; a < 4; a += 2) {
         pooledRows(tmpPtr + <usize>(a * 96), y0 + <usize>(a >> 1) * row + o,
           pix, b, relu, full);
+      }
+    } else if (pool == RESAMPLE_UP) {
+      for (let a = 0; a < 4; a++) {
+        upsampledRow(tmpPtr + <usize>(a * 96), y0 + <usize>(2 * a) * row + o,
+          pix, row, b, relu, full);
       }
     } else {
       for (let a = 0; a < 4; a++) {
@@ -264,7 +276,21 @@ function outputTransform4(
       v128.load(ta, 32), v128.load(ta, 48), v128.load(ta, 64),
       v128.load(ta, 80));
   }
-  if (pool) {
+  if (pool == RESAMPLE_UP) {
+    for (let a = 0; a < rows; a++) {
+      const ra = out + <usize>(a << 6);
+      const ya = y0 + <usize>(2 * a) * row + o;
+      for (let j = 0; j < cols; j++) {
+        let v = f32x4.add(b, v128.load(ra + (<usize>j << 4)));
+        if (relu) v = f32x4.pmax(v, zero);
+        const yj = ya + <usize>(2 * j) * pix;
+        st(yj, v, full);
+        st(yj + pix, v, full);
+        st(yj + row, v, full);
+        st(yj + row + pix, v, full);
+      }
+    }
+  } else if (pool == RESAMPLE_POOL) {
     for (let a = 0; a < rows; a += 2) {
       const r0 = out + <usize>(a << 6);
       const ya = y0 + <usize>(a >> 1) * row + o;
@@ -317,6 +343,33 @@ function outputTransform4(
 }
 
 /**
+ * One row of (A' M) A as {@link outputRow}, each of its 4 outputs written
+ * to a 2x2 block (x2 nearest upsampling): rows y and y + row, columns 2j
+ * and 2j + 1.
+ */
+@inline function upsampledRow(
+  t: usize, y: usize, pix: usize, row: usize, b: v128, relu: i32, full: bool,
+): void {
+  const m0 = v128.load(t), m1 = v128.load(t, 16), m2 = v128.load(t, 32);
+  const m3 = v128.load(t, 48), m4 = v128.load(t, 64), m5 = v128.load(t, 80);
+  const p = f32x4.add(m1, m2), d = f32x4.sub(m1, m2);
+  const r = f32x4.add(m3, m4), e = f32x4.sub(m3, m4);
+  const e2 = x2(e);
+  const v0 = activate(f32x4.add(f32x4.add(m0, p), r), b, relu);
+  const v1 = activate(f32x4.add(d, e2), b, relu);
+  const v2 = activate(f32x4.add(p, x4(r)), b, relu);
+  const v3 = activate(f32x4.add(f32x4.add(d, x4(e2)), m5), b, relu);
+  st(y, v0, full); st(y + pix, v0, full);
+  st(y + row, v0, full); st(y + row + pix, v0, full);
+  st(y + 2 * pix, v1, full); st(y + 3 * pix, v1, full);
+  st(y + row + 2 * pix, v1, full); st(y + row + 3 * pix, v1, full);
+  st(y + 4 * pix, v2, full); st(y + 5 * pix, v2, full);
+  st(y + row + 4 * pix, v2, full); st(y + row + 5 * pix, v2, full);
+  st(y + 6 * pix, v3, full); st(y + 7 * pix, v3, full);
+  st(y + row + 6 * pix, v3, full); st(y + row + 7 * pix, v3, full);
+}
+
+/**
  * Two rows of (A' M) A (A' M's rows at t and t + 96), 2x2 max-pooled: the 2
  * outputs act(bias + max) to y and y + pix.
  */
@@ -347,10 +400,11 @@ function outputTransform4(
 /**
  * y = act(bias + conv3x3(concat(x1, x2), w)) for tiles [tile0, tile1) of the
  * flattened (n, tile row, tile column) 4x4 output tiles, with U from
- * winograd4Filter; with `pool`, y is its 2x2 max-pool (OH, OW even). x1 has
+ * winograd4Filter; with `pool` 1, y is its 2x2 max-pool (OH, OW even), with
+ * `pool` 2 its x2 nearest upsampling. x1 has
  * C1 channels, x2 (ignored when C1 == C) C - C1. zeroPtr: C zero floats;
  * scratchPtr: 144 * blockT * (C + K) + 1024 bytes (this call's own); bPtr: 0
- * for no bias; relu, pool: 0 or 1.
+ * for no bias; relu: 0 or 1; pool: 0, 1 or 2.
  */
 export function winograd4Conv(
   x1Ptr: usize, x2Ptr: usize, C1: i32, uPtr: usize, yPtr: usize, bPtr: usize,

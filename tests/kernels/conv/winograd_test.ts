@@ -217,7 +217,7 @@ const concatShapes: [number, number, number, number, number, number][] = [
   [2, 5, 3, 1, 0, 9],
 ];
 
-Deno.test("concatConv2d on wasm (one kernel: no concatenation, no full-size output) matches concat + conv + pool on cpu", async (t) => {
+Deno.test("concatConv2d on wasm (one kernel: no concatenation, no full-size output) matches concat + conv + pool or upsampling on cpu", async (t) => {
   await setUp();
   for (const [i, [n, h, w, c1, c2, k]] of concatShapes.entries()) {
     const c = c1 + c2;
@@ -232,12 +232,15 @@ Deno.test("concatConv2d on wasm (one kernel: no concatenation, no full-size outp
         shape: [n, h, w, c2],
       });
     }
-    const modes = [
+    const modes: { relu: boolean; pool?: boolean; upsample?: boolean }[] = [
       { relu: true, pool: false },
       { relu: false, pool: false },
       ...(h % 2 === 0 && w % 2 === 0
         ? [{ relu: true, pool: true }, { relu: false, pool: true }]
         : []),
+      // any size upsamples (fewer than 4 channels: by the tfjs ops)
+      { relu: true, upsample: true },
+      { relu: false, upsample: true },
     ];
     await t.step(`[${n},${h},${w}] ${c1}+${c2} -> ${k}`, async () => {
       const ops = (...ts: tf.Tensor[]) => {
@@ -251,6 +254,9 @@ Deno.test("concatConv2d on wasm (one kernel: no concatenation, no full-size outp
         const y = tf.add(tf.conv2d(x, wt, 1, "same"), b) as tf.Tensor4D;
         return modes.map((m) => {
           const a = m.relu ? tf.relu(y) : y;
+          if (m.upsample) {
+            return tf.image.resizeNearestNeighbor(a, [2 * h, 2 * w]);
+          }
           return m.pool ? tf.maxPool(a, 2, 2, "valid") : a;
         });
       };
@@ -276,4 +282,24 @@ Deno.test("concatConv2d refuses filters and biases that do not fit", async () =>
       /3 biases for 2 filters/,
     );
   });
+});
+
+Deno.test("concatConv2d upsampling in the output transform copies the conv's values exactly", async () => {
+  await setUp();
+  await tf.setBackend("wasm");
+  const x = tf.tensor4d(randomArray(2 * 6 * 10 * 24, 91), [2, 6, 10, 24]);
+  const f = tf.tensor4d(randomArray(9 * 24 * 20, 92), [3, 3, 24, 20]);
+  const b = tf.tensor1d(randomArray(20, 93));
+  const fused = concatConv2d([x], f, b, { relu: true, upsample: true });
+  const apart = tf.image.resizeNearestNeighbor(
+    concatConv2d([x], f, b, { relu: true }),
+    [12, 20],
+  );
+  assert.deepEqual(fused.shape, [2, 12, 20, 20]);
+  assert.deepEqual(await fused.data(), await apart.data());
+  assert.throws(
+    () => concatConv2d([x], f, b, { pool: true, upsample: true }),
+    /not both/,
+  );
+  tf.dispose([x, f, b, fused, apart]);
 });
