@@ -15,9 +15,14 @@ if (parentPort) {
   parentPort.once(
     "message",
     (
-      data: { ctl: Int32Array; table: Int32Array; memory: WebAssembly.Memory },
+      data: {
+        ctl: Int32Array;
+        table: Int32Array;
+        memory: WebAssembly.Memory;
+        spinMs: number;
+      },
     ) => {
-      const { ctl, table, memory } = data;
+      const { ctl, table, memory, spinMs } = data;
       const bytes = Uint8Array.from(
         atob(KERNELS_WASM_SHARED_BASE64),
         (c) => c.charCodeAt(0),
@@ -28,6 +33,12 @@ if (parentPort) {
       Atomics.store(ctl, 31, 1); // ready
       let seen = 0;
       while (true) {
+        // The next job of a model step usually follows within microseconds:
+        // waiting awake for it a short while saves the wake-up of a sleep.
+        const until = performance.now() + spinMs;
+        while (Atomics.load(ctl, 0) === seen && performance.now() < until) {
+          // spin
+        }
         Atomics.wait(ctl, 0, seen);
         seen = Atomics.load(ctl, 0);
         if (seen < 0) break;
