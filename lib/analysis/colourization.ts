@@ -218,13 +218,11 @@ export function baselineRows(s: ColourizationStudy): {
   "validation accuracy": string;
   "validation cross-entropy": string | null;
 }[] {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const ce = (x: number) => x.toFixed(3);
   return [
     ...s.runs.map((r) => ({
       predictor: r.label,
       "validation accuracy": pct(r.final.valAccuracy),
-      "validation cross-entropy": ce(r.final.valLoss),
+      "validation cross-entropy": loss(r.final.valLoss),
     })),
     {
       predictor: `most frequent colour (#${s.mostFrequent.colour}) everywhere`,
@@ -234,12 +232,12 @@ export function baselineRows(s: ColourizationStudy): {
     {
       predictor: "lookup from the pixel's grey level (256 levels)",
       "validation accuracy": pct(s.lookup.accuracy),
-      "validation cross-entropy": ce(s.lookup.crossEntropy),
+      "validation cross-entropy": loss(s.lookup.crossEntropy),
     },
     {
       predictor: `lookup from the mean grey of its ${s.block}x${s.block} block`,
       "validation accuracy": pct(s.blockLookup.accuracy),
-      "validation cross-entropy": ce(s.blockLookup.crossEntropy),
+      "validation cross-entropy": loss(s.blockLookup.crossEntropy),
     },
   ];
 }
@@ -261,7 +259,6 @@ export function colourShares(report: ColourReport): ColourShare[] {
  */
 export function nearGreyNote(report: ColourReport): string {
   const e = report.evidence;
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const n = report.usage.filter((u) => u.chroma <= e.chromaThreshold).length;
   return `near-grey (chroma <= ${
     e.chromaThreshold.toFixed(3)

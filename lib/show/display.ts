@@ -55,12 +55,11 @@ export async function table(
 ): Promise<void> {
   const bundle = tableBundle(rows, options);
   if (options.fold === undefined) return await display(bundle);
-  await display({
-    "text/html": `<details><summary>${escapeHtml(options.fold)}</summary>${
-      bundle["text/html"]
-    }</details>`,
-    "text/plain": `${options.fold}\n${bundle["text/plain"]}`,
-  });
+  await details(
+    options.fold,
+    bundle["text/html"],
+    `${options.fold}\n${bundle["text/plain"]}`,
+  );
 }
 
 /** Shows a figure of lib/plots (an SVG string, or an element with outerHTML). */
@@ -101,14 +100,19 @@ export async function image(
 
 /**
  * HTML that a reader opens on demand (`<details>`): in the notebook and in
- * the report, for context a reader may want but not first.
+ * the report, for context a reader may want but not first. `plain` is what
+ * a frontend without HTML shows (default: the summary).
  */
-export async function details(summary: string, html: string): Promise<void> {
+export async function details(
+  summary: string,
+  html: string,
+  plain = summary,
+): Promise<void> {
   await display({
     "text/html": `<details><summary>${
       escapeHtml(summary)
     }</summary>${html}</details>`,
-    "text/plain": summary,
+    "text/plain": plain,
   });
 }
 

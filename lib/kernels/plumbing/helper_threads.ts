@@ -73,6 +73,14 @@ function spinMs(): number {
   return spin;
 }
 
+/** Waits awake while `waiting()` holds, for at most `ms` milliseconds. */
+export function spinWhile(waiting: () => boolean, ms: number): void {
+  const until = performance.now() + ms;
+  while (waiting() && performance.now() < until) {
+    // spin
+  }
+}
+
 /** The kernels a helper can run, by id (the index). */
 export const HELPER_KERNELS = [
   "filterGrad",
@@ -173,12 +181,8 @@ export function post(
  * JOIN_TIMEOUT_MS: the helper might still write, so nothing may go on.
  */
 export function join(helper: Helper, kernel = "a kernel"): boolean {
-  const until = performance.now() + spinMs();
-  while (
-    Atomics.load(helper.ctl, 1) !== helper.seq && performance.now() < until
-  ) {
-    // spin: the helper's last chunk usually ends within microseconds
-  }
+  // the helper's last chunk usually ends within microseconds
+  spinWhile(() => Atomics.load(helper.ctl, 1) !== helper.seq, spinMs());
   const deadline = Date.now() + JOIN_TIMEOUT_MS;
   while (Atomics.load(helper.ctl, 1) !== helper.seq) {
     if (Atomics.load(helper.ctl, READY) === -1) return false;

@@ -8,7 +8,12 @@
  */
 import { parentPort } from "node:worker_threads";
 import { KERNELS_WASM_SHARED_BASE64 } from "./kernels_wasm.ts";
-import { callKernel, claimChunks, HELPER_KERNELS } from "./helper_threads.ts";
+import {
+  callKernel,
+  claimChunks,
+  HELPER_KERNELS,
+  spinWhile,
+} from "./helper_threads.ts";
 import type { OwnWasmExports } from "./own_wasm.ts";
 
 if (parentPort) {
@@ -35,10 +40,7 @@ if (parentPort) {
       while (true) {
         // The next job of a model step usually follows within microseconds:
         // waiting awake for it a short while saves the wake-up of a sleep.
-        const until = performance.now() + spinMs;
-        while (Atomics.load(ctl, 0) === seen && performance.now() < until) {
-          // spin
-        }
+        spinWhile(() => Atomics.load(ctl, 0) === seen, spinMs);
         Atomics.wait(ctl, 0, seen);
         seen = Atomics.load(ctl, 0);
         if (seen < 0) break;
