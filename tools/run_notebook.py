@@ -40,6 +40,7 @@ import signal
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -183,8 +184,29 @@ class Stopper:
 
     def __init__(self):
         self.km = None
+        self._launching = False
+        self._pending = None
+
+    @contextmanager
+    def launching(self):
+        """Defers a stop until the kernel's launch has returned.
+
+        Between the fork and the end of Popen the kernel exists but `km` does not
+        know it yet: a stop there would exit without killing it, and if the
+        child had not yet set its parent-death signal it would outlive us.
+        """
+        self._launching = True
+        try:
+            yield
+        finally:
+            self._launching = False
+            if self._pending is not None:
+                self.stop(self._pending)
 
     def stop(self, signum, _frame=None):
+        if self._launching:
+            self._pending = signum
+            return
         km = self.km
         if km is not None and km.has_kernel:
             pgid = getattr(km.provisioner, "pgid", None)
@@ -222,13 +244,21 @@ class Stopper:
 STOPPER = Stopper()
 
 
-def die_with_runner():
-    """In the kernel's process before exec: SIGKILL when the runner dies (Linux).
+def die_with(runner_pid):
+    """The kernel's pre-exec step: SIGKILL when the runner dies (Linux).
 
-    Runs in the forked child; only a prctl call, nothing that could take a lock.
+    Runs in the forked child: only a prctl call and getppid, nothing that could
+    take a lock. The runner may already have died (SIGKILL) between the fork and
+    the prctl, when no death signal would come: then the child exits at once.
     """
-    PR_SET_PDEATHSIG = 1
-    LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    def preexec():
+        PR_SET_PDEATHSIG = 1
+        LIBC.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+        if os.getppid() != runner_pid:
+            os._exit(1)
+
+    return preexec
 
 
 LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
@@ -302,8 +332,9 @@ def execute(nb, nb_path, args):
     km = KernelManager(kernel_name=args.kernel)
     started = time.monotonic()
     STOPPER.km = km
-    launch = {"preexec_fn": die_with_runner} if LIBC is not None else {}
-    km.start_kernel(cwd=str(nb_path.parent.resolve()), env=kernel_env(), **launch)
+    launch = {"preexec_fn": die_with(os.getpid())} if LIBC is not None else {}
+    with STOPPER.launching():
+        km.start_kernel(cwd=str(nb_path.parent.resolve()), env=kernel_env(), **launch)
     kc = km.client()
     kc.start_channels()
     failure = None

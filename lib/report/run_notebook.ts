@@ -28,6 +28,8 @@ export interface RunNotebookOptions {
   cellTimeoutS?: number;
   /** Python with jupyter_client (default /usr/bin/python3, or $COLOURLAB_PYTHON). */
   python?: string;
+  /** The executor script (default {@link RUNNER}). */
+  runner?: string;
   /** Receives each progress line of the runner (stderr), as it comes. */
   onLine?: (line: string) => void;
   /** Stops the run: the runner gets SIGTERM, and SIGKILL after `killAfterMs`. */
@@ -47,23 +49,39 @@ export interface NotebookRun {
   log: string;
 }
 
-/** Streams lines of a byte stream to `onLine`, and returns all text. */
+/**
+ * Streams lines of a byte stream to `onLine`, and returns all text; stops
+ * reading when `stopReading` aborts.
+ */
 async function collectLines(
   stream: ReadableStream<Uint8Array>,
-  onLine?: (line: string) => void,
+  onLine: ((line: string) => void) | undefined,
+  stopReading: AbortSignal,
 ): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const cancel = () => reader.cancel().catch(() => {});
+  stopReading.addEventListener("abort", cancel, { once: true });
   let all = "";
   let partial = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    all += chunk;
-    partial += chunk;
-    const lines = partial.split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) onLine?.(line);
+  try {
+    while (true) {
+      const { value: chunk, done } = await reader.read();
+      if (done) break;
+      all += chunk;
+      partial += chunk;
+      const lines = partial.split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) onLine?.(line);
+    }
+  } finally {
+    stopReading.removeEventListener("abort", cancel);
   }
   if (partial) onLine?.(partial);
   return all;
 }
+
+/** How long the runner's pipes may stay open after it exited. */
+const PIPE_GRACE_MS = 2000;
 
 /**
  * Executes `notebook` (cwd = its folder) and writes the executed copy to
@@ -75,7 +93,13 @@ export async function runNotebook(
 ): Promise<NotebookRun> {
   const python = options.python ?? Deno.env.get("COLOURLAB_PYTHON") ??
     SYSTEM_PYTHON;
-  const args = [RUNNER, notebook, "--out", options.out, "--watch-stdin"];
+  const args = [
+    options.runner ?? RUNNER,
+    notebook,
+    "--out",
+    options.out,
+    "--watch-stdin",
+  ];
   if (options.cellTimeoutS !== undefined) {
     args.push("--timeout", String(options.cellTimeoutS));
   }
@@ -90,11 +114,25 @@ export async function runNotebook(
   const stop = stopper(child, options.killAfterMs ?? 5000);
   options.signal?.addEventListener("abort", stop.now, { once: true });
   if (options.signal?.aborted) stop.now();
-  const [log, stdout, status] = await Promise.all([
-    collectLines(child.stderr, options.onLine),
-    collectLines(child.stdout, options.onLine),
-    child.status,
+  const stopReading = new AbortController();
+  const output = Promise.all([
+    collectLines(child.stderr, options.onLine, stopReading.signal),
+    collectLines(child.stdout, options.onLine, stopReading.signal),
   ]);
+  const status = await child.status;
+  // A process the runner started and left behind would hold its pipes open
+  // for ever: read on for a moment, not until it ends.
+  const timer = setTimeout(() => stopReading.abort(), PIPE_GRACE_MS);
+  const [stderr, stdout] = await output;
+  let log = stderr;
+  clearTimeout(timer);
+  if (stopReading.signal.aborted) {
+    const left = `report: ${notebook}: a process its runner started still ` +
+      `held the runner's output ${PIPE_GRACE_MS / 1000} s after the runner ` +
+      `exited; stopped reading it`;
+    options.onLine?.(left);
+    log += `${left}\n`;
+  }
   options.signal?.removeEventListener("abort", stop.now);
   stop.done();
   await child.stdin.close().catch(() => {});

@@ -65,6 +65,22 @@ function running(pid: number): boolean {
   }
 }
 
+/**
+ * Every process whose environment carries `mark`: the report passes its
+ * environment to runners, kernels and workers, so this also finds one that
+ * started after the snapshot of the tree and was orphaned.
+ */
+function carrying(mark: string): Proc[] {
+  return readProcs().filter((p) => {
+    try {
+      return Deno.readTextFileSync(`/proc/${p.pid}/environ`).split("\0")
+        .includes(mark);
+    } catch {
+      return false;
+    }
+  }).filter((p) => running(p.pid));
+}
+
 const isKernel = (p: Proc) => /\bjupyter --kernel\b/.test(p.cmd);
 const isRunner = (p: Proc) => p.cmd.includes("run_notebook.py");
 const isReport = (p: Proc) => p.cmd.includes("lib/report/cli.ts");
@@ -90,6 +106,7 @@ const LONG_CELL = new URL("../fixtures/notebooks/long_cell", import.meta.url)
 
 async function stopCase(how: Stop, notebooks?: string): Promise<void> {
   const out = await Deno.makeTempDir({ prefix: "colourlab-stop-" });
+  const mark = out; // unique to this case
   const task = new Deno.Command(Deno.execPath(), {
     args: [
       "task",
@@ -103,6 +120,7 @@ async function stopCase(how: Stop, notebooks?: string): Promise<void> {
       ...(notebooks ? ["--notebooks", notebooks] : []),
     ],
     cwd: PROJECT_ROOT,
+    env: { COLOURLAB_STOP_TEST: mark },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -124,6 +142,11 @@ async function stopCase(how: Stop, notebooks?: string): Promise<void> {
       started.some(isRunner) && started.some(isReport),
       JSON.stringify(tree),
     );
+    // the mark reaches the kernels, so its check below can see a leftover one
+    assert.ok(
+      carrying(`COLOURLAB_STOP_TEST=${mark}`).some(isKernel),
+      "no kernel carries the test's mark",
+    );
     if (how === "SIGTERM") {
       Deno.kill(task.pid, "SIGTERM"); // deno task passes it on to the report
     } else if (how === "SIGINT") {
@@ -141,6 +164,11 @@ async function stopCase(how: Stop, notebooks?: string): Promise<void> {
       left.map((p) => `${p.pid} ${p.cmd}`),
       [],
       `still running 10 s after ${how}`,
+    );
+    assert.deepEqual(
+      carrying(`COLOURLAB_STOP_TEST=${mark}`).map((p) => `${p.pid} ${p.cmd}`),
+      [],
+      `started by the report and still running 10 s after ${how}`,
     );
     const status = await task.status;
     const [stdout, stderr] = await output;
