@@ -51,7 +51,7 @@ export async function acquireRunLock(
     while (!(await file.tryLock(true))) {
       if (!told) {
         told = true;
-        opts.onWait?.(await readHolder(path));
+        opts.onWait?.(await holderSoon(path));
       }
       opts.signal?.throwIfAborted();
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
@@ -95,6 +95,19 @@ export async function readHolder(
   }
 }
 
+/**
+ * The holder, given a moment to appear: a process writes its name into the
+ * lock file just after it took the lock, so a waiter may find it still empty.
+ */
+async function holderSoon(path: string): Promise<LockHolder | undefined> {
+  for (let i = 0; i < 20; i++) {
+    const h = await readHolder(path);
+    if (h) return h;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return undefined;
+}
+
 function hostname(): string {
   try {
     return Deno.hostname();
@@ -124,7 +137,7 @@ export async function waitUntilUnlocked(
     while (!(await file.tryLock(true))) {
       if (!told) {
         told = true;
-        opts.onWait?.(await readHolder(`${dir}/${LOCK_FILE}`));
+        opts.onWait?.(await holderSoon(`${dir}/${LOCK_FILE}`));
       }
       opts.signal?.throwIfAborted();
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
